@@ -1,0 +1,2 @@
+"""attune-lint: validation toolkit for Attune packs."""
+__version__ = "0.1.0"

@@ -1,0 +1,85 @@
+"""Command-line entry point: ``attune-lint [COMMAND] ...``.
+
+Each command lives in ``attune_lint/commands/<name>.py`` with ``add_parser(subparsers)``
+and ``run(args) -> int``; command modules keep their heavy imports inside ``run`` so that
+``attune-lint one-file.yaml`` starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from . import __version__
+
+# command name → module; the first one is the default command.
+COMMANDS: dict[str, str] = {
+    "check": "attune_lint.commands.check",
+    "rules": "attune_lint.commands.rules",
+    "explain": "attune_lint.commands.explain",
+    "schema": "attune_lint.commands.schema",
+    "register": "attune_lint.commands.register",
+    "unregister": "attune_lint.commands.unregister",
+    "install-hooks": "attune_lint.commands.install_hooks",
+}
+DEFAULT_COMMAND = "check"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="attune-lint",
+        description="Validate Attune packs: workflow YAML, action files and pack manifests.",
+        epilog="Without a command, 'check' is assumed: 'attune-lint packs/' is 'attune-lint check packs/'.",
+    )
+    parser.add_argument("--version", action="version", version=f"attune-lint {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a command not built yet in this checkout
+            raise
+        module.add_parser(subparsers)
+    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    if not argv:
+        return argv
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
+        return argv
+    return [DEFAULT_COMMAND, *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("attune-lint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # an internal error is a bug, but never a bare traceback
+        import traceback
+
+        print(f"attune-lint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("please report this with the file that caused it; details follow:", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Rules about the YAML text itself; the loader (``yaml_loader``) emits them."""
+from __future__ import annotations
+
+from ..diagnostics import Severity
+from .catalog import Rule
+
+SYNTAX = Rule(
+    "AL101", "yaml-syntax", Severity.ERROR,
+    "The file is not valid YAML.",
+    """
+    The YAML parser stopped. The diagnostic points at the problem and names the line
+    where the broken construct started.
+
+    FAIL:
+        tasks:
+          - name: a
+            input: {message: "hi"
+    PASS:
+        tasks:
+          - name: a
+            input: {message: "hi"}
+    """,
+)
+DUPLICATE_KEY = Rule(
+    "AL102", "duplicate-key", Severity.ERROR,
+    "A mapping has the same key twice; YAML silently keeps the last one.",
+    """
+    The earlier value is lost without a word when the platform loads the file.
+
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            action: core.noop
+    PASS:
+        tasks:
+          - name: a
+            action: core.noop
+    """,
+)
+TAB_INDENT = Rule(
+    "AL103", "tab-indentation", Severity.ERROR,
+    "A tab is used for indentation; YAML allows only spaces.",
+    """
+    FAIL:
+        tasks:
+        \t- name: a
+    PASS:
+        tasks:
+          - name: a
+    """,
+)
+ROOT_NOT_MAPPING = Rule(
+    "AL104", "root-not-mapping", Severity.ERROR,
+    "The top level of the file is not a mapping.",
+    """
+    Every Attune file (pack.yaml, action, workflow) is a mapping of keys.
+
+    FAIL:
+        - name: a
+          action: core.echo
+    PASS:
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+    """,
+)
+EMPTY_FILE = Rule(
+    "AL105", "empty-file", Severity.ERROR,
+    "The file holds no YAML document.",
+    """
+    FAIL:
+        # only a comment
+    PASS:
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+    """,
+)
+MULTIPLE_DOCUMENTS = Rule(
+    "AL106", "multiple-documents", Severity.ERROR,
+    "The file holds more than one YAML document; Attune reads exactly one.",
+    """
+    FAIL:
+        version: "1.0.0"
+        ---
+        version: "2.0.0"
+    PASS:
+        version: "1.0.0"
+    """,
+)
+BYTE_ORDER_MARK = Rule(
+    "AL107", "byte-order-mark", Severity.WARNING,
+    "The file starts with a byte-order mark.",
+    """
+    Some tools mis-read the first key of a file that starts with U+FEFF. Save as UTF-8
+    without BOM.
+
+    FAIL:
+        \ufeffversion: "1.0.0"
+    PASS:
+        version: "1.0.0"
+    """,
+)
+FILE_TOO_LARGE = Rule(
+    "AL108", "file-too-large", Severity.ERROR,
+    "The file exceeds the maximum size the platform reads (1 MiB by default).",
+    """
+    Attune's workflow loader refuses files over ``max_file_size`` (1,048,576 bytes) with
+    "Workflow file exceeds maximum size of N bytes". Split the workflow.
+
+    FAIL:
+        (a 2 MiB workflow file)
+    PASS:
+        (a workflow file under 1 MiB)
+    """,
+)
+UNREADABLE = Rule(
+    "AL109", "unreadable-file", Severity.ERROR,
+    "The file cannot be read, or is not UTF-8 text.",
+    """
+    FAIL:
+        (a file saved as Latin-1 with the byte 0xE9)
+    PASS:
+        (the same file saved as UTF-8)
+    """,
+)
+CUSTOM_TAG = Rule(
+    "AL110", "unsafe-tag", Severity.ERROR,
+    "A YAML tag other than the standard ones is used; it is never constructed.",
+    """
+    Tags such as ``!!python/object`` or ``!Ref`` mean nothing to Attune and are a classic
+    injection vector. The linter reports them and reads the node as plain data.
+
+    FAIL:
+        vars:
+          x: !!python/object/apply:os.system ["id"]
+    PASS:
+        vars:
+          x: "id"
+    """,
+)
+ALIAS_BOMB = Rule(
+    "AL111", "alias-expansion", Severity.ERROR,
+    "Aliases expand to an unreasonably large document.",
+    """
+    Anchors and aliases are fine, but a document that grows past 100,000 nodes when its
+    aliases are copied out (a "billion laughs" file) is refused.
+
+    FAIL:
+        a: &a [x, x, x, x, x, x, x, x, x]
+        b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+        c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+        # ... and so on, nine levels deep
+    PASS:
+        defaults: &defaults {retries: 3}
+        other: *defaults
+    """,
+)
+MERGE_KEY = Rule(
+    "AL112", "merge-key", Severity.ERROR,
+    "A YAML merge key ``<<`` is used; Attune's parser does not apply merge keys.",
+    """
+    serde_yaml keeps ``<<`` as an ordinary (unknown) key, so the merged fields silently
+    vanish when the platform loads the file. Write the fields out.
+
+    FAIL:
+        tasks:
+          - <<: *common
+            name: a
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+    """,
+)
+
+RULES = (
+    SYNTAX, DUPLICATE_KEY, TAB_INDENT, ROOT_NOT_MAPPING, EMPTY_FILE, MULTIPLE_DOCUMENTS,
+    BYTE_ORDER_MARK, FILE_TOO_LARGE, UNREADABLE, CUSTOM_TAG, ALIAS_BOMB, MERGE_KEY,
+)

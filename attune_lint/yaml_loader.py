@@ -1,0 +1,326 @@
+"""Read a file and compose its YAML into a positioned tree, reporting what is wrong.
+
+One loader for everything (CLI, pytest, pre-commit, registrar). It never constructs
+arbitrary tags: PyYAML is used only up to its composer.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.resolver import Resolver
+
+from .diagnostics import Diagnostic, Span
+from .rules import yaml_rules as R
+from .yamltree import (
+    STANDARD_TAGS,
+    YAML_TAG,
+    AnyNode,
+    MappingNode,
+    Mark,
+    ScalarNode,
+    SequenceNode,
+    expanded_size,
+    resolve_plain,
+)
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+MAX_EXPANDED_NODES = 100_000
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = Resolver()
+_LEADING_WS = re.compile(r"^[ \t]*")
+
+
+@dataclass
+class SourceFile:
+    """The decoded text of a file, for snippets and for positions inside scalars."""
+
+    path: str
+    text: str
+    has_bom: bool = False
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line ('' when out of range)."""
+        lines = self.lines
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+@dataclass
+class YamlDocument:
+    """A loaded file: its text, its tree (None when unusable) and the loading findings."""
+
+    path: str
+    source: SourceFile | None
+    root: AnyNode | None
+    findings: list[Diagnostic]
+
+    @property
+    def mapping(self) -> MappingNode | None:
+        return self.root if isinstance(self.root, MappingNode) else None
+
+
+def read_yaml_file(path: Path | str, display_path: str | None = None,
+                   max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> YamlDocument:
+    """Load one file; any problem becomes a finding, never an exception."""
+    shown = display_path if display_path is not None else str(path)
+    origin = Span(1, 1, 1, 1)
+    try:
+        size = os.stat(path).st_size
+        if size > max_file_size:
+            return YamlDocument(shown, None, None, [R.FILE_TOO_LARGE.at(
+                shown, origin,
+                f"file is {size} bytes; the platform reads workflow files of at most {max_file_size} bytes",
+                "split the workflow into smaller workflows")])
+        with open(path, "rb") as handle:
+            data = handle.read(max_file_size + 1)
+    except OSError as exc:
+        return YamlDocument(shown, None, None, [R.UNREADABLE.at(
+            shown, origin, f"cannot read file: {exc.strerror or exc}")])
+    return load_yaml_bytes(data, shown)
+
+
+def load_yaml_bytes(data: bytes, display_path: str) -> YamlDocument:
+    """Decode UTF-8 (reporting a BOM or a bad byte at its position) and load."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return YamlDocument(display_path, None, None, [R.UNREADABLE.at(
+            display_path, Span(1, 1, 1, 2), "file is UTF-16 encoded; Attune reads UTF-8",
+            "save the file as UTF-8")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return YamlDocument(display_path, None, None, [R.UNREADABLE.at(
+            display_path, Span(line, column, line, column + 1),
+            f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            "save the file as UTF-8")])
+    return load_yaml_text(text, display_path)
+
+
+def load_yaml_text(text: str, display_path: str) -> YamlDocument:
+    """Compose ``text`` into a positioned tree and collect loading findings."""
+    findings: list[Diagnostic] = []
+    has_bom = text.startswith("\ufeff")
+    if has_bom:
+        text = text[1:]
+        findings.append(R.BYTE_ORDER_MARK.at(
+            display_path, Span(1, 1, 1, 2), "file starts with a UTF-8 byte-order mark",
+            "save the file as UTF-8 without BOM"))
+    source = SourceFile(display_path, text, has_bom)
+    tab_lines = _tab_indented_lines(text)
+    try:
+        documents = _compose_all(text)
+    except yaml.MarkedYAMLError as exc:
+        findings.extend(_syntax_findings(exc, display_path, tab_lines, source))
+        return YamlDocument(display_path, source, None, findings)
+    except yaml.YAMLError as exc:  # errors without marks (rare: reader errors)
+        findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2), f"invalid YAML: {exc}"))
+        return YamlDocument(display_path, source, None, findings)
+    except RecursionError:
+        findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
+                                    "document is nested too deeply to be read"))
+        return YamlDocument(display_path, source, None, findings)
+
+    if not documents or _is_empty(documents[0]):
+        findings.append(R.EMPTY_FILE.at(display_path, Span(1, 1, 1, 1), "file holds no YAML document",
+                                        "an Attune file is a mapping of keys"))
+        return YamlDocument(display_path, source, None, findings)
+    for extra in documents[1:]:
+        mark = extra.start_mark
+        findings.append(R.MULTIPLE_DOCUMENTS.at(
+            display_path, Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
+            "file holds more than one YAML document; Attune reads exactly one",
+            "keep one document per file (remove the '---' separator and what follows)"))
+        break
+
+    converter = _Converter(display_path)
+    try:
+        root = converter.convert(documents[0])
+    except RecursionError:
+        findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
+                                    "document is nested too deeply to be read"))
+        return YamlDocument(display_path, source, None, findings)
+    findings.extend(converter.findings)
+    findings.extend(_tab_findings(tab_lines, root, display_path))
+
+    if converter.has_alias and expanded_size(root, limit=MAX_EXPANDED_NODES + 1) > MAX_EXPANDED_NODES:
+        findings.append(R.ALIAS_BOMB.at(
+            display_path, root.span,
+            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+            "write the repeated data out, or reuse less of it"))
+        return YamlDocument(display_path, source, None, findings)
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        findings.append(R.ROOT_NOT_MAPPING.at(
+            display_path, Span(root.start.line, root.start.column, root.start.line, root.start.column + 1),
+            f"the top level of the file is {kind}, not a mapping of keys"))
+    return YamlDocument(display_path, source, root, findings)
+
+
+def _compose_all(text: str) -> list[Any]:
+    loader = _Loader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            documents.append(loader.get_node())
+        return documents
+    finally:
+        loader.dispose()
+
+
+def _is_empty(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == YAML_TAG + "null" and node.value in ("", "~", "null")
+
+
+def _syntax_findings(exc: yaml.MarkedYAMLError, path: str, tab_lines: dict[int, int],
+                     source: SourceFile) -> list[Diagnostic]:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "invalid YAML").strip()
+    if "\\t" in problem or "tab" in problem.lower() or line in tab_lines:
+        tab_line = line if line in tab_lines else min(tab_lines, default=line)
+        tab_col = tab_lines.get(tab_line, column)
+        return [R.TAB_INDENT.at(path, Span(tab_line, tab_col, tab_line, tab_col + 1),
+                                "tab character used for indentation; YAML allows only spaces",
+                                "indent with spaces")]
+    message = problem
+    related: tuple[tuple[str, Span, str], ...] = ()
+    if exc.context and exc.context_mark is not None:
+        cm = exc.context_mark
+        message += f" ({exc.context}, which started at line {cm.line + 1}, column {cm.column + 1})"
+        related = ((path, Span(cm.line + 1, cm.column + 1, cm.line + 1, cm.column + 2), exc.context),)
+    end_column = column + 1
+    text = source.line_text(line)
+    if column - 1 < len(text) and text[column - 1 :].strip():
+        end_column = column + max(1, len(text[column - 1 :].split(" ", 1)[0]))
+    return [R.SYNTAX.at(path, Span(line, column, line, end_column), message, related=related)]
+
+
+def _tab_indented_lines(text: str) -> dict[int, int]:
+    """1-based line → 1-based column of the first tab in its leading whitespace."""
+    result: dict[int, int] = {}
+    if "\t" not in text:
+        return result
+    for number, line in enumerate(text.splitlines(), start=1):
+        lead = _LEADING_WS.match(line).group(0)  # type: ignore[union-attr]
+        if "\t" in lead and line.strip():
+            result[number] = lead.index("\t") + 1
+    return result
+
+
+def _tab_findings(tab_lines: dict[int, int], root: AnyNode, path: str) -> list[Diagnostic]:
+    """Tabs that PyYAML accepted (inside flow collections or block scalars excluded)."""
+    if not tab_lines:
+        return []
+    exempt = _block_scalar_lines(root)
+    return [
+        R.TAB_INDENT.at(path, Span(line, column, line, column + 1),
+                        "tab character used for indentation; YAML allows only spaces", "indent with spaces")
+        for line, column in sorted(tab_lines.items())
+        if line not in exempt
+    ]
+
+
+def _block_scalar_lines(root: AnyNode) -> set[int]:
+    from .yamltree import walk
+
+    lines: set[int] = set()
+    for node in walk(root):
+        if isinstance(node, ScalarNode) and node.style in ("|", ">", "'", '"'):
+            lines.update(range(node.start.line + 1, node.end.line + 1))
+        elif isinstance(node, (MappingNode, SequenceNode)) and node.flow:
+            lines.update(range(node.start.line + 1, node.end.line + 1))
+    return lines
+
+
+class _Converter:
+    """PyYAML nodes → positioned nodes, reporting duplicate keys, tags and merge keys."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Diagnostic] = []
+        self.has_alias = False
+        self._done: dict[int, AnyNode] = {}
+
+    def convert(self, node: Any) -> AnyNode:
+        known = self._done.get(id(node))
+        if known is not None:
+            self.has_alias = True
+            return known
+        start, end = _mark(node.start_mark), _mark(node.end_mark)
+        if node.tag and node.tag not in STANDARD_TAGS:
+            self.findings.append(R.CUSTOM_TAG.at(
+                self.path, Span(start.line, start.column, start.line, start.column + 1),
+                f"tag {node.tag!r} is not a standard YAML tag; it is not constructed",
+                "remove the tag and write plain data"))
+        if isinstance(node, yaml.ScalarNode):
+            result: AnyNode = ScalarNode(start, end, node.tag, value=_scalar_value(node),
+                                         text=node.value, style=node.style or None)
+            self._done[id(node)] = result
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            seq = SequenceNode(start, end, node.tag, flow=bool(node.flow_style))
+            self._done[id(node)] = seq
+            seq.items = [self.convert(item) for item in node.value]
+            return seq
+        mapping = MappingNode(start, end, node.tag, flow=bool(node.flow_style))
+        self._done[id(node)] = mapping
+        mapping.pairs = [(self.convert(k), self.convert(v)) for k, v in node.value]
+        self._check_keys(mapping)
+        return mapping
+
+    def _check_keys(self, mapping: MappingNode) -> None:
+        first: dict[Any, ScalarNode] = {}
+        for key, _ in mapping.pairs:
+            if not isinstance(key, ScalarNode):
+                continue
+            if key.tag == YAML_TAG + "merge":
+                self.findings.append(R.MERGE_KEY.at(
+                    self.path, key.span,
+                    "merge key '<<' is not applied by Attune's YAML parser; the merged fields are lost",
+                    "write the fields out instead of merging them"))
+                continue
+            marker = (type(key.value).__name__, key.value)
+            earlier = first.get(marker)
+            if earlier is None:
+                first[marker] = key
+                continue
+            self.findings.append(R.DUPLICATE_KEY.at(
+                self.path, key.span,
+                f"duplicate key {key.text!r}: the value at line {earlier.start.line} is silently replaced by this one",
+                "remove one of the two keys",
+                related=((self.path, earlier.span, "first defined here"),)))
+
+
+def _mark(mark: Any) -> Mark:
+    return Mark(mark.line + 1, mark.column + 1, mark.index)
+
+
+def _scalar_value(node: Any) -> Any:
+    text = node.value
+    plain = not node.style
+    implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (plain, not plain))
+    if node.tag == implicit:
+        return resolve_plain(text) if plain else text
+    # An explicit standard tag: honour the few that change the type.
+    tag = node.tag[len(YAML_TAG):] if node.tag.startswith(YAML_TAG) else "str"
+    if tag == "null":
+        return None
+    if tag in ("int", "float", "bool"):
+        value = resolve_plain(text)
+        expected = {"int": int, "float": (int, float), "bool": bool}[tag]
+        return value if isinstance(value, expected) else text
+    return text
