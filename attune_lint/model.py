@@ -65,7 +65,7 @@ class Pack:
 
     root: Path
     manifest_path: Path
-    manifest: YamlDocument
+    manifest: YamlDocument | None  # None when the folder has no pack.yaml
     manifest_data: dict[str, Any]
     actions: list[ActionFile] = field(default_factory=list)
 

@@ -1,0 +1,30 @@
+"""``attune-lint explain CODE``: one rule's documentation with examples."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("explain", help="print one rule's documentation",
+                                   description="Print a rule's documentation, with a failing and a passing example.")
+    parser.add_argument("code", metavar="CODE", help="rule code (AL201) or name (unknown-key)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..rules.catalog import all_rules, find_rule
+    from ..rules.structure import _closest
+
+    rule = find_rule(args.code)
+    if rule is None:
+        names = [r.code for r in all_rules().values()] + [r.name for r in all_rules().values()]
+        hint = _closest(args.code, names)
+        print(f"attune-lint: no rule {args.code!r}" + (f"; {hint}" if hint else "") +
+              " (attune-lint rules lists them)", file=sys.stderr)
+        return 2
+    print(f"{rule.code} {rule.name} ({rule.severity.label})\n\n{rule.summary}\n")
+    print(rule.documentation)
+    return 0

@@ -1,0 +1,61 @@
+"""What a check sees of the file it checks and of the run around it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .discovery import FileKind
+from .loader import Target, Workspace
+from .model import ActionFile, LoadedWorkflow, Pack
+from .settings import Settings
+from .yaml_loader import SourceFile, YamlDocument
+from .yamltree import MappingNode
+
+
+@dataclass
+class CheckContext:
+    target: Target
+    workspace: Workspace
+    settings: Settings
+
+    @property
+    def path(self) -> str:
+        """The path as diagnostics print it."""
+        return self.target.display
+
+    @property
+    def file_path(self) -> Path:
+        return self.target.path
+
+    @property
+    def kind(self) -> FileKind:
+        return self.target.kind
+
+    @property
+    def document(self) -> YamlDocument:
+        return self.target.document
+
+    @property
+    def source(self) -> SourceFile | None:
+        return self.target.document.source
+
+    @property
+    def root(self) -> MappingNode | None:
+        return self.target.document.mapping
+
+    @property
+    def pack(self) -> Pack | None:
+        return self.target.pack
+
+    @property
+    def workflow(self) -> LoadedWorkflow | None:
+        return self.target.workflow
+
+    @property
+    def linking_action(self) -> ActionFile | None:
+        """For an action-linked graph file: the action whose workflow_file names it."""
+        return self.target.workflow.action if self.target.workflow is not None else None
+
+    @property
+    def is_workflow(self) -> bool:
+        return self.kind in ("graph", "standalone")

@@ -1,0 +1,168 @@
+"""Find pack roots and the files of a pack, from any mix of paths.
+
+A pack root is a folder holding ``pack.yaml``. The files the platform reads are
+``pack.yaml``, ``actions/*.y*ml`` (top level only), ``workflows/*.y*ml`` and
+``actions/workflows/*.y*ml``, all non-recursive, regular files only (§1.3).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+FileKind = Literal["pack", "action", "graph", "standalone", "unknown"]
+
+MANIFEST = "pack.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+# Folders never searched for packs: VCS data, virtual environments, caches.
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
+                          ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".attune-lint-cache"})
+
+
+def is_yaml_name(name: str) -> bool:
+    return name.endswith(YAML_SUFFIXES)
+
+
+def workflow_name(file_name: str) -> str:
+    """File stem with one trailing ``.workflow`` removed (``deploy.workflow.yaml`` → ``deploy``)."""
+    stem = file_name.rsplit(".", 1)[0]
+    return stem[: -len(".workflow")] if stem.endswith(".workflow") else stem
+
+
+def looks_like_pack(folder: Path) -> bool:
+    """A folder with ``pack.yaml``, or without one but with the layout of a pack
+    (``actions/`` or ``workflows/`` holding YAML files): linted as a pack whose manifest
+    is missing, so that an action and its graph are still checked together."""
+    if (folder / MANIFEST).is_file():
+        return True
+    return any(_yaml_files(folder / sub) for sub in ("actions", "workflows"))
+
+
+def find_pack_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` that holds ``pack.yaml``; failing that, the
+    folder whose ``actions/`` or ``workflows/`` holds the file."""
+    current = path if path.is_dir() else path.parent
+    for folder in (current, *current.parents):
+        if (folder / MANIFEST).is_file():
+            return folder
+    resolved = path.resolve()
+    parents = resolved.parents
+    if resolved.parent.name == "workflows" and len(parents) > 2 and parents[1].name == "actions":
+        return path.parent.parent.parent
+    if resolved.parent.name in ("actions", "workflows") and len(parents) > 1:
+        return path.parent.parent
+    return None
+
+
+def find_pack_roots(folder: Path) -> list[Path]:
+    """Every pack root at or below ``folder`` (a pack's own sub-folders are not searched)."""
+    roots: list[Path] = []
+    for current, dirs, files in os.walk(folder):
+        here = Path(current)
+        if MANIFEST in files or (here.name not in ("actions", "workflows") and looks_like_pack(here)):
+            roots.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+    return sorted(roots)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [entry for entry in entries if is_yaml_name(entry.name) and entry.is_file()]
+
+
+def classify(path: Path, pack_root: Path | None) -> FileKind:
+    """What kind of Attune file ``path`` is, from where it stands in its pack."""
+    if pack_root is None:
+        return "unknown"
+    try:
+        relative = path.resolve().relative_to(pack_root.resolve())
+    except ValueError:
+        return "unknown"
+    parts = relative.parts
+    if parts == (MANIFEST,):
+        return "pack"
+    if len(parts) == 2 and parts[0] == "actions" and is_yaml_name(parts[1]):
+        return "action"
+    if len(parts) == 3 and parts[:2] == ("actions", "workflows") and is_yaml_name(parts[2]):
+        return "graph"
+    if len(parts) == 2 and parts[0] == "workflows" and is_yaml_name(parts[1]):
+        return "standalone"
+    return "unknown"
+
+
+@dataclass
+class PackFiles:
+    """The files of one pack root, by kind."""
+
+    root: Path
+    manifest: Path
+    actions: list[Path] = field(default_factory=list)
+    standalone: list[Path] = field(default_factory=list)
+    graphs: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def scan(cls, root: Path) -> "PackFiles":
+        return cls(
+            root=root,
+            manifest=root / MANIFEST,
+            actions=_yaml_files(root / "actions"),
+            standalone=_yaml_files(root / "workflows"),
+            graphs=_yaml_files(root / "actions" / "workflows"),
+        )
+
+    def all_files(self) -> list[Path]:
+        return [self.manifest, *self.actions, *self.standalone, *self.graphs]
+
+
+@dataclass
+class Selection:
+    """What a run checks: per pack root, all its files or only some; plus lone files."""
+
+    packs: dict[Path, set[Path] | None] = field(default_factory=dict)  # None = every file
+    lone_files: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
+def select(paths: Iterable[Path | str]) -> Selection:
+    """Sort the given paths into packs (whole or partial) and files outside any pack."""
+    selection = Selection()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            selection.missing.append(path)
+            continue
+        if path.is_dir():
+            root = path if (path / MANIFEST).is_file() else None
+            roots = [root] if root else find_pack_roots(path)
+            if not roots:
+                enclosing = find_pack_root(path)
+                files = [p for p in sorted(path.rglob("*")) if is_yaml_name(p.name) and p.is_file()]
+                if enclosing is not None:  # a folder inside a pack: its YAML files
+                    _add_files(selection, enclosing, files)
+                else:
+                    selection.lone_files.extend(files)
+                continue
+            for found in roots:
+                selection.packs[Path(os.path.normpath(found))] = None
+            continue
+        enclosing = find_pack_root(path)
+        if enclosing is None:
+            selection.lone_files.append(path)
+        else:
+            _add_files(selection, enclosing, [path])
+    return selection
+
+
+def _add_files(selection: Selection, root: Path, files: list[Path]) -> None:
+    root = Path(os.path.normpath(root))
+    if root in selection.packs and selection.packs[root] is None:
+        return
+    chosen = selection.packs.setdefault(root, set())
+    assert chosen is not None
+    chosen.update(files)

@@ -1,0 +1,267 @@
+"""Load packs and workflow files into the records checks and the registrar consume.
+
+``load_paths`` serves the CLI, pytest and pre-commit (any mix of packs, folders of packs
+and single files); ``WorkflowLoader`` mirrors the platform's workflow service API.
+Every file is read once per run.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import discovery
+from .diagnostics import Diagnostic, Span
+from .discovery import FileKind, PackFiles
+from .model import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
+from .yaml_loader import YamlDocument, read_yaml_file
+from .yamltree import to_python
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it lies below it, else as given."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+    return os.path.normpath(str(path))
+
+
+@dataclass
+class Target:
+    """One file a run checks, with the context its checks need."""
+
+    path: Path
+    kind: FileKind
+    document: YamlDocument
+    pack: Pack | None = None
+    workflow: LoadedWorkflow | None = None
+    action: ActionFile | None = None  # the file itself, for kind "action"
+
+    @property
+    def display(self) -> str:
+        return self.document.path
+
+
+@dataclass
+class Workspace:
+    """Everything one run loaded."""
+
+    packs: list[Pack] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    workflows: list[LoadedWorkflow] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # paths that do not exist
+
+    def workflows_by_ref(self) -> dict[str, LoadedWorkflow]:
+        """Workflows keyed by ref; on a clash the platform's winner stays (see resolve_refs)."""
+        return resolve_refs(self.workflows)
+
+
+class DocumentStore:
+    """Reads each file once per run."""
+
+    def __init__(self, max_file_size: int) -> None:
+        self.max_file_size = max_file_size
+        self._documents: dict[Path, YamlDocument] = {}
+
+    def get(self, path: Path) -> YamlDocument:
+        key = Path(os.path.normpath(path))
+        document = self._documents.get(key)
+        if document is None:
+            document = read_yaml_file(path, display_path(path), self.max_file_size)
+            self._documents[key] = document
+        return document
+
+
+def plain_mapping(document: YamlDocument) -> dict[str, Any]:
+    value = to_python(document.mapping) if document.mapping is not None else {}
+    return value if isinstance(value, dict) else {}
+
+
+def load_pack(root: Path, store: DocumentStore) -> Pack:
+    files = PackFiles.scan(root)
+    manifest = store.get(files.manifest) if files.manifest.is_file() else None
+    pack = Pack(root=root, manifest_path=files.manifest, manifest=manifest,
+                manifest_data=plain_mapping(manifest) if manifest is not None else {})
+    for action_path in files.actions:
+        document = store.get(action_path)
+        pack.actions.append(ActionFile(action_path, document, plain_mapping(document)))
+    return pack
+
+
+def linked_graph_path(pack: Pack, action: ActionFile) -> Path | None:
+    """The graph file an action's ``workflow_file`` names, when it is a confined, existing file.
+
+    Mirrors the pack loader: relative, first component ``workflows``, no ``..``, and after
+    resolving symlinks still inside ``actions/workflows/``.
+    """
+    relative = action.workflow_file
+    if not relative:
+        return None
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or not parts or parts[0] != "workflows" or ".." in parts:
+        return None
+    candidate = pack.root / "actions" / relative
+    workflows_dir = (pack.root / "actions" / "workflows").resolve()
+    try:
+        resolved = candidate.resolve()
+        resolved.relative_to(workflows_dir)
+        workflows_dir.relative_to((pack.root / "actions").resolve())
+    except (ValueError, OSError):
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile | None) -> LoadedWorkflow:
+    document = store.get(path)
+    definition = plain_mapping(document)
+    name = discovery.workflow_name(path.name)
+    graph_ref = definition.get("ref")
+    if action is not None:
+        ref = graph_ref if isinstance(graph_ref, str) and graph_ref else (action.ref or f"{pack.dir_name}.{name}")
+        file = WorkflowFile(path, pack.ref, name, ref, "action-linked", action.path)
+    else:
+        file = WorkflowFile(path, pack.ref, name, f"{pack.dir_name}.{name}", "standalone", None)
+    return LoadedWorkflow(file=file, definition=definition, findings=list(document.findings),
+                          document=document, pack=pack, action=action)
+
+
+def pack_workflows(pack: Pack, store: DocumentStore) -> list[LoadedWorkflow]:
+    """Every workflow of a pack: action-linked pairs first, then unlinked graph files and
+    standalone files (as the platform's workflow service would see them)."""
+    files = PackFiles.scan(pack.root)
+    result: list[LoadedWorkflow] = []
+    linked: set[Path] = set()
+    for action in pack.actions:
+        graph = linked_graph_path(pack, action)
+        if graph is not None:
+            linked.add(Path(os.path.normpath(graph)))
+            result.append(_workflow(graph, pack, store, action))
+    for path in files.standalone:
+        result.append(_workflow(path, pack, store, None))
+    for path in files.graphs:
+        if Path(os.path.normpath(path)) not in linked:
+            result.append(_workflow(path, pack, store, None))
+    return result
+
+
+def resolve_refs(workflows: list[LoadedWorkflow]) -> dict[str, LoadedWorkflow]:
+    """``{ref: workflow}`` with the platform's precedence: an ``actions/workflows/`` file
+    overrides a ``workflows/`` file of the same ref; an action link overrides both."""
+    def rank(workflow: LoadedWorkflow) -> int:
+        if workflow.file.layout == "action-linked":
+            return 2
+        return 1 if workflow.file.path.parent.name == "workflows" and workflow.file.path.parent.parent.name == "actions" else 0
+
+    result: dict[str, LoadedWorkflow] = {}
+    for workflow in workflows:
+        current = result.get(workflow.ref)
+        if current is None or rank(workflow) >= rank(current):
+            result[workflow.ref] = workflow
+    return result
+
+
+def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> Workspace:
+    """Load what a run over ``paths`` checks: whole packs, parts of packs, lone files."""
+    config = config or LoaderConfig()
+    store = DocumentStore(config.max_file_size)
+    selection = discovery.select(paths)
+    workspace = Workspace()
+    for missing in selection.missing:
+        workspace.problems.append(_missing_path(missing))
+    for root in sorted(selection.packs):
+        chosen = selection.packs[root]
+        pack = load_pack(root, store)
+        workspace.packs.append(pack)
+        _add_pack_targets(workspace, pack, store, chosen)
+    for path in selection.lone_files:
+        kind = _guess_kind(path)
+        document = store.get(path)
+        workspace.targets.append(Target(path, kind, document))
+    return workspace
+
+
+def _missing_path(path: Path) -> Diagnostic:
+    from .rules.yaml_rules import UNREADABLE
+
+    return UNREADABLE.at(str(path), Span(1, 1, 1, 1), "no such file or folder")
+
+
+def _norm(path: Path) -> Path:
+    return Path(os.path.normpath(path))
+
+
+def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
+                      chosen: set[Path] | None) -> None:
+    workflows = pack_workflows(pack, store)
+    wanted = None if chosen is None else {_norm(p) for p in chosen}
+    if wanted is not None:
+        # A changed action file re-checks the workflow it links.
+        for action in pack.actions:
+            if _norm(action.path) in wanted:
+                graph = linked_graph_path(pack, action)
+                if graph is not None:
+                    wanted.add(_norm(graph))
+
+    def selected(path: Path) -> bool:
+        return wanted is None or _norm(path) in wanted
+
+    if pack.manifest is not None and selected(pack.manifest_path):
+        workspace.targets.append(Target(pack.manifest_path, "pack", pack.manifest, pack))
+    for action in pack.actions:
+        if selected(action.path):
+            workspace.targets.append(Target(action.path, "action", action.document, pack, action=action))
+    seen: set[Path] = set()
+    for workflow in workflows:
+        path = _norm(workflow.file.path)
+        if not selected(path):
+            continue
+        workspace.workflows.append(workflow)
+        kind: FileKind = "standalone" if workflow.file.path.parent.name == "workflows" and workflow.file.path.parent.parent == pack.root else "graph"
+        workspace.targets.append(Target(workflow.file.path, kind, workflow.document, pack, workflow))
+        seen.add(path)
+    if wanted is not None:
+        for path in sorted(wanted - seen):
+            kind = discovery.classify(path, pack.root)
+            if kind in ("pack", "action"):
+                continue
+            if path.is_file():
+                workspace.targets.append(Target(path, kind, store.get(path), pack))
+
+
+def _guess_kind(path: Path) -> FileKind:
+    if path.name == discovery.MANIFEST:
+        return "pack"
+    if path.parent.name == "workflows" and path.parent.parent.name == "actions":
+        return "graph"
+    if path.parent.name == "workflows":
+        return "standalone"
+    if path.parent.name == "actions":
+        return "action"
+    return "unknown"
+
+
+class WorkflowLoader:
+    """The platform's workflow service loader: packs below ``packs_base_dir``."""
+
+    def __init__(self, config: LoaderConfig) -> None:
+        self.config = config
+
+    def load_all_workflows(self) -> dict[str, LoadedWorkflow]:
+        result: dict[str, LoadedWorkflow] = {}
+        base = Path(self.config.packs_base_dir)
+        for child in sorted(base.iterdir()) if base.is_dir() else []:
+            if child.is_dir() and (child / discovery.MANIFEST).is_file():
+                result.update(self.load_pack_workflows(child.name))
+        return result
+
+    def load_pack_workflows(self, pack: str) -> dict[str, LoadedWorkflow]:
+        root = Path(self.config.packs_base_dir) / pack
+        workspace = load_paths([root], self.config)
+        if not self.config.skip_validation:
+            from .checker import check_workspace
+
+            check_workspace(workspace)
+        return workspace.workflows_by_ref()

@@ -1,0 +1,58 @@
+"""Human-readable output: ``path:line:col: severity CODE message``, snippet, suggestion."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ..diagnostics import Diagnostic, Severity
+from .snippet import snippet_lines
+
+if TYPE_CHECKING:
+    from ..run import RunResult
+
+LineLookup = Callable[[str, int], str]
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def format_diagnostic(diagnostic: Diagnostic, line_of: LineLookup, colour: bool = False,
+                      snippet: bool = True) -> str:
+    severity = diagnostic.severity.label
+    if colour:
+        severity = f"{_COLOURS[diagnostic.severity]}{severity}{_RESET}"
+    head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {severity} {diagnostic.code} {diagnostic.message}"
+    if colour:
+        head = f"{_BOLD}{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:{_RESET}" + head[len(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"):]
+    lines = [head]
+    if snippet:
+        text = line_of(diagnostic.path, diagnostic.line)
+        if text:
+            lines.extend(snippet_lines(diagnostic, text))
+    if diagnostic.suggestion:
+        lines.append(f"  = help: {diagnostic.suggestion}")
+    for path, span, note in diagnostic.related:
+        lines.append(f"  = note: {path}:{span.line}:{span.column}: {note}")
+    return "\n".join(lines)
+
+
+def render(diagnostics: list[Diagnostic], line_of: LineLookup, colour: bool = False,
+           snippet: bool = True) -> str:
+    return "\n".join(format_diagnostic(d, line_of, colour, snippet) for d in diagnostics)
+
+
+def summary(files: int, diagnostics: list[Diagnostic], seconds: float) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity == Severity.WARNING)
+    infos = sum(1 for d in diagnostics if d.severity == Severity.INFO)
+    parts = [f"{files} file{'s' if files != 1 else ''} checked",
+             f"{errors} error{'s' if errors != 1 else ''}",
+             f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    if infos:
+        parts.append(f"{infos} info")
+    return ", ".join(parts) + f" in {seconds:.2f}s"
+
+
+def render_run(result: RunResult, colour: bool = False) -> str:
+    body = render(result.diagnostics, result.line_of, colour)
+    closing = summary(result.files_checked, result.diagnostics, result.seconds)
+    return f"{body}\n\n{closing}" if body else closing

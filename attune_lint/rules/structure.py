@@ -1,0 +1,379 @@
+"""Structure: every file against the JSON Schema of its kind, errors at the exact node.
+
+The schemas (``attune_lint/schemas``) say what is valid; this module turns each schema
+error into one plain sentence at the node it concerns: an unknown key at the key (with
+the closest known key), a wrong type or value at the value, a missing key at the mapping
+that lacks it.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, Iterable, Iterator
+
+from ..context import CheckContext
+from ..diagnostics import Diagnostic, Severity, Span
+from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode, key_at_path, node_at_path
+from .catalog import Rule
+
+UNKNOWN_KEY = Rule(
+    "AL201", "unknown-key", Severity.WARNING,
+    "A key the platform does not know; it is silently dropped (often a typo).",
+    """
+    Attune's parser ignores keys it does not know, so a misspelt key simply vanishes. In
+    ``iterate_cache`` and ``wait_for`` the platform rejects unknown keys, and so is this an
+    error there.
+
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            on_sucess: b
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+            on_success: b
+    """,
+)
+WRONG_TYPE = Rule(
+    "AL202", "wrong-type", Severity.ERROR,
+    "A value of the wrong kind (a list where a mapping is expected, ...).",
+    """
+    The platform refuses the whole file ("invalid type: sequence, expected a map").
+
+    FAIL:
+        vars:
+          - count: 1
+    PASS:
+        vars:
+          count: 1
+    """,
+)
+MISSING_KEY = Rule(
+    "AL203", "missing-key", Severity.ERROR,
+    "A required key is missing.",
+    """
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+    PASS:
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+    """,
+)
+INVALID_VALUE = Rule(
+    "AL204", "invalid-value", Severity.ERROR,
+    "A value outside what the platform accepts (enum, range, length, pattern).",
+    """
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            retry: {count: 0, delay: 5}
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+            retry: {count: 3, delay: 5}
+    """,
+)
+UNQUOTED_STRING = Rule(
+    "AL205", "unquoted-string", Severity.WARNING,
+    "A string field written as an unquoted number or boolean.",
+    """
+    YAML reads ``version: 1.10`` as the number 1.1. Attune's own parser may still take the
+    text, but the CLI and the API store it as a number and the run-time parser then
+    refuses it. Quote it.
+
+    FAIL:
+        version: 1.10
+    PASS:
+        version: "1.10"
+    """,
+)
+IGNORED_KEY = Rule(
+    "AL206", "ignored-key", Severity.WARNING,
+    "A key real files use that the platform ignores (``output_schema``, ``name``, ...).",
+    """
+    FAIL:
+        output_schema:
+          result: {type: string}
+    PASS:
+        output:
+          result: {type: string}
+    """,
+)
+
+RULES = (UNKNOWN_KEY, WRONG_TYPE, MISSING_KEY, INVALID_VALUE, UNQUOTED_STRING, IGNORED_KEY)
+
+_JSON_TYPE_NAMES = {
+    "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+    "number": "a number", "boolean": "a boolean (true or false)", "null": "null",
+}
+_LIMIT_KEYWORDS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+                   "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+                   "pattern", "const", "format", "uniqueItems", "multipleOf", "not"}
+
+
+def schema_kind(ctx: CheckContext) -> str | None:
+    """Which schema applies: by location, or, for a file outside any pack, by content."""
+    if ctx.kind != "unknown":
+        return ctx.kind
+    root = ctx.root
+    keys = set(root.keys()) if root is not None else set()
+    if "tasks" in keys:
+        return "standalone" if "ref" in keys else "graph"
+    if keys & {"workflow_file", "runner_type", "entry_point"}:
+        return "action"
+    if ctx.file_path.name == "pack.yaml":
+        return "pack"
+    return None
+
+
+def check(ctx: CheckContext) -> Iterable[Diagnostic]:
+    kind = schema_kind(ctx)
+    if kind is None or ctx.root is None:
+        return []
+    from ..schemas import validator
+    from ..yamltree import to_python
+
+    instance = to_python(ctx.root)
+    errors = validator(kind).iter_errors(instance)
+    found: dict[tuple[Any, ...], Diagnostic] = {}
+    for error in errors:
+        for diagnostic in _diagnostics(ctx, error, instance):
+            found.setdefault((diagnostic.span, diagnostic.code, diagnostic.message), diagnostic)
+    return list(found.values())
+
+
+def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:
+    path = list(error.absolute_path)
+    root = ctx.root
+    node = node_at_path(root, path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    where = _describe_path(path)
+
+    if keyword == "x-ignored":
+        key = key_at_path(root, path)
+        yield IGNORED_KEY.at(ctx.path, _span(key or node), f"{where} is ignored by the platform: {error.message}")
+    elif keyword == "additionalProperties":
+        yield from _unknown_keys(ctx, error, path, node)
+    elif keyword == "propertyNames":
+        yield from _bad_key_names(ctx, error, node)
+    elif keyword == "required":
+        yield from _missing_keys(ctx, error, path, node)
+    elif keyword in ("oneOf", "anyOf"):
+        yield from _alternatives(ctx, error, instance)
+    elif keyword == "type":
+        yield _wrong_type(ctx, error, path, node, schema)
+    elif keyword == "enum":
+        allowed = ", ".join(json.dumps(v) for v in error.validator_value)
+        suggestion = _closest(error.instance, [str(v) for v in error.validator_value])
+        yield INVALID_VALUE.at(ctx.path, _span(node), f"{where} must be one of {allowed}; found {_show(error.instance)}",
+                               suggestion)
+    elif keyword == "additionalItems" or keyword == "items":
+        yield WRONG_TYPE.at(ctx.path, _span(node), f"{where}: {error.message}")
+    else:
+        yield INVALID_VALUE.at(ctx.path, _span(node), _limit_message(where, keyword, error), _expected_hint(schema))
+
+
+def _unknown_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode | None) -> Iterator[Diagnostic]:
+    if not isinstance(node, MappingNode) or not isinstance(error.instance, dict):
+        return
+    schema = error.schema
+    known = list(schema.get("properties", {}))
+    patterns = list(schema.get("patternProperties", {}))
+    strict = schema.get("x-unknown-keys") == "error"
+    import re
+
+    for key_node, _ in node.items():
+        key = key_node.value
+        if not isinstance(key, str) or key in known or any(re.search(p, key) for p in patterns):
+            continue
+        if key == "<<":
+            continue  # reported as merge-key by the loader
+        where = _describe_path(path) if path else "the top level"
+        suggestion = _closest(key, known)
+        if strict:
+            message = f"unknown key {key!r} in {where}: the platform rejects unknown keys here"
+        else:
+            message = f"unknown key {key!r} in {where}: the platform ignores it"
+        if not suggestion and known:
+            suggestion = "known keys: " + ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        yield UNKNOWN_KEY.at(ctx.path, key_node.span, message, suggestion,
+                             severity=Severity.ERROR if strict else None)
+
+
+def _bad_key_names(ctx: CheckContext, error: Any, node: AnyNode | None) -> Iterator[Diagnostic]:
+    bad = error.instance
+    if isinstance(node, MappingNode):
+        for key_node, _ in node.items():
+            if key_node.value == bad:
+                cause = error.context[0] if error.context else error
+                detail = _expected_hint(error.schema.get("propertyNames", {})) or cause.message
+                yield INVALID_VALUE.at(ctx.path, key_node.span, f"invalid name {bad!r}: {detail}")
+                return
+
+
+def _missing_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode | None) -> Iterator[Diagnostic]:
+    present = set(error.instance) if isinstance(error.instance, dict) else set()
+    where = _describe_path(path) if path else "the file"
+    for key in error.validator_value:
+        if key in present:
+            continue
+        hint = None
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        described = properties.get(key, {}).get("description") if isinstance(properties.get(key), dict) else None
+        if described:
+            hint = f"add '{key}': {described}"
+        yield MISSING_KEY.at(ctx.path, _head_span(node), f"{where} is missing the required key {key!r}", hint)
+
+
+def _alternatives(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:
+    """One sentence for a oneOf/anyOf: descend into the branch of the right kind if any."""
+    branch_errors = _matching_branch_errors(error)
+    if branch_errors:
+        for sub in branch_errors:
+            yield from _diagnostics(ctx, sub, instance)
+        return
+    path = list(error.absolute_path)
+    node = node_at_path(ctx.root, path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    expected = schema.get("x-expected") or _branch_types(error.validator_value)
+    yield _type_or_value(ctx, path, node, expected, schema, error.instance)
+
+
+def _matching_branch_errors(error: Any) -> list[Any]:
+    """Errors of the single branch whose type matches the instance, when there is one."""
+    by_branch: dict[int, list[Any]] = {}
+    for sub in error.context or []:
+        by_branch.setdefault(sub.schema_path[0] if sub.schema_path else 0, []).append(sub)
+    candidates = []
+    for index, branch in enumerate(error.validator_value):
+        subs = by_branch.get(index, [])
+        if not any(s.validator == "type" and not s.relative_path for s in subs) and subs:
+            candidates.append(subs)
+    if len(candidates) == 1:
+        return candidates[0]
+    return []
+
+
+def _branch_types(branches: list[Any]) -> str:
+    names = []
+    for branch in branches:
+        if isinstance(branch, dict):
+            if "x-expected" in branch:
+                names.append(branch["x-expected"])
+            elif "type" in branch:
+                types = branch["type"] if isinstance(branch["type"], list) else [branch["type"]]
+                names.extend(_JSON_TYPE_NAMES.get(t, t) for t in types)
+            elif "const" in branch:
+                names.append(json.dumps(branch["const"]))
+    unique = list(dict.fromkeys(names))
+    return " or ".join(unique) if unique else "a different value"
+
+
+def _wrong_type(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode | None, schema: dict[str, Any]) -> Diagnostic:
+    types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected = schema.get("x-expected") or " or ".join(_JSON_TYPE_NAMES.get(t, t) for t in types)
+    return _type_or_value(ctx, path, node, expected, schema, error.instance, types)
+
+
+def _type_or_value(ctx: CheckContext, path: list[Any], node: AnyNode | None, expected: str,
+                   schema: dict[str, Any], value: Any, types: list[str] | None = None) -> Diagnostic:
+    where = _describe_path(path) if path else "the file"
+    legacy = schema.get("x-legacy")
+    if (types is None or "string" in types) and isinstance(node, ScalarNode) and node.is_plain \
+            and value is not None and not isinstance(value, str) and types == ["string"]:
+        message = f"{where} is a string, but YAML reads the unquoted {node.text} as {_show(value)}"
+        return UNQUOTED_STRING.at(ctx.path, _span(node), message, f'quote it: "{node.text}"')
+    return WRONG_TYPE.at(ctx.path, _span(node), f"{where} must be {expected}; found {_kind(value)}", legacy)
+
+
+def _limit_message(where: str, keyword: str, error: Any) -> str:
+    limit = error.validator_value
+    value = _show(error.instance)
+    messages = {
+        "minimum": f"{where} must be at least {limit}; found {value}",
+        "maximum": f"{where} must be at most {limit}; found {value}",
+        "exclusiveMinimum": f"{where} must be greater than {limit}; found {value}",
+        "exclusiveMaximum": f"{where} must be less than {limit}; found {value}",
+        "minLength": f"{where} must have at least {limit} character{'s' if limit != 1 else ''}",
+        "maxLength": f"{where} must have at most {limit} characters; found {len(error.instance) if isinstance(error.instance, str) else '?'}",
+        "minItems": f"{where} must have at least {limit} item{'s' if limit != 1 else ''}",
+        "maxItems": f"{where} must have at most {limit} items",
+        "minProperties": f"{where} must have at least {limit} key{'s' if limit != 1 else ''}",
+        "maxProperties": f"{where} must have at most {limit} key{'s' if limit != 1 else ''}",
+        "pattern": f"{where} has an invalid format: {value}",
+        "const": f"{where} must be {_show(limit)}; found {value}",
+    }
+    return messages.get(keyword, f"{where}: {error.message}")
+
+
+def _expected_hint(schema: Any) -> str | None:
+    if isinstance(schema, dict):
+        return schema.get("x-expected") or schema.get("description")
+    return None
+
+
+def _closest(word: Any, candidates: list[str]) -> str | None:
+    if not isinstance(word, str):
+        return None
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if not matches:
+        matches = [c for c in candidates if c.replace("_", "-") == word.replace("_", "-")]
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def _describe_path(path: list[Any]) -> str:
+    if not path:
+        return "the file"
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return f"'{text}'"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {_show(value)}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _span(node: AnyNode | None) -> Span:
+    if node is None:
+        return Span(1, 1, 1, 2)
+    if isinstance(node, (MappingNode, SequenceNode)) and not node.flow:
+        return _head_span(node)
+    return node.span
+
+
+def _head_span(node: AnyNode | None) -> Span:
+    """The first line of a node: a block mapping's error shows at its first key, not over
+    every line it spans."""
+    if node is None:
+        return Span(1, 1, 1, 2)
+    if isinstance(node, MappingNode) and node.pairs and not node.flow:
+        key = node.pairs[0][0]
+        return Span(key.start.line, key.start.column, key.end.line, key.end.column)
+    if isinstance(node, SequenceNode) and node.items and not node.flow:
+        return Span(node.start.line, node.start.column, node.start.line, node.start.column + 1)
+    return node.span

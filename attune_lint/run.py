@@ -1,0 +1,53 @@
+"""One lint run: paths in, diagnostics and what reporters need out."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .checker import check_workspace
+from .diagnostics import Diagnostic
+from .loader import Workspace, load_paths
+from .model import LoaderConfig
+from .settings import Settings
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    workspace: Workspace
+    settings: Settings
+    seconds: float
+    extra: dict[str, object] = field(default_factory=dict)  # reporters' notes (baseline counts ...)
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.workspace.targets)
+
+    @property
+    def failed(self) -> bool:
+        return self.settings.fails(self.diagnostics)
+
+    def line_of(self, path: str, line: int) -> str:
+        """Source text of ``line`` in the file shown as ``path`` ('' when unknown)."""
+        for target in self.workspace.targets:
+            if target.display == path and target.document.source is not None:
+                return target.document.source.line_text(line)
+        return ""
+
+
+def lint(paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:
+    settings = settings or Settings()
+    started = time.perf_counter()
+    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
+    if settings.exclude:
+        workspace.targets = [t for t in workspace.targets if not _excluded(t.display, settings.exclude)]
+    diagnostics = check_workspace(workspace, settings)
+    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
+
+
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(path, pattern) or fnmatch(Path(path).as_posix(), pattern) for pattern in patterns)
