@@ -13,17 +13,17 @@ from .settings import Settings
 
 CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
-# Modules with a ``check(ctx)`` function run on every file whose tree loaded. Optional
-# ``check_workspace(workspace, settings)`` functions run once per run (cross-file rules).
-CHECK_MODULES: tuple[str, ...] = (
-    "attune_lint.rules.structure",
-)
+# Rule modules (listed in the catalog) with a ``check(ctx)`` function run on every file
+# whose tree loaded; an optional ``check_workspace(workspace, settings)`` runs once per
+# run (cross-file rules).
 
 
 @lru_cache(maxsize=1)
 def _modules() -> tuple[ModuleType, ...]:
     modules = []
-    for name in CHECK_MODULES:
+    from .rules.catalog import RULE_MODULES
+
+    for name in RULE_MODULES:
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "register": "attune_lint.commands.register",
     "unregister": "attune_lint.commands.unregister",
     "install-hooks": "attune_lint.commands.install_hooks",
+    "check-staged": "attune_lint.commands.check_staged",
 }
 DEFAULT_COMMAND = "check"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
