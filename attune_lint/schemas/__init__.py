@@ -25,12 +25,22 @@ def schema(kind: str) -> dict[str, Any]:
     return json.loads(schema_text(kind))
 
 
+def _for_validation(kind: str) -> dict[str, Any]:
+    # jsonschema picks the validator class of a referenced resource from its "$schema";
+    # without it, the extended class (with the x-ignored keyword) is kept across "$ref"s.
+    return {key: value for key, value in schema(kind).items() if key != "$schema"}
+
+
 @lru_cache(maxsize=1)
 def registry() -> Any:
     """A ``referencing.Registry`` with every shipped schema, keyed by its ``$id``."""
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
-    resources_ = [(schema(kind)["$id"], Resource.from_contents(schema(kind))) for kind in SCHEMA_FILES]
+    resources_ = [
+        (schema(kind)["$id"], Resource.from_contents(_for_validation(kind), default_specification=DRAFT202012))
+        for kind in SCHEMA_FILES
+    ]
     return Registry().with_resources(resources_)
 
 
@@ -43,4 +53,4 @@ def validator(kind: str) -> Any:
         yield ValidationError(str(reason))
 
     cls = validators.extend(Draft202012Validator, {"x-ignored": ignored})
-    return cls(schema(kind), registry=registry())
+    return cls(_for_validation(kind), registry=registry())

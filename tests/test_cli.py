@@ -1,0 +1,111 @@
+"""The command line: output formats, exit codes, catalog commands, start-up cost."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from attune_lint.cli import main
+from attune_testkit import write_files
+
+PACK = 'ref: acme\nlabel: Acme\nversion: "1.0.0"\n'
+GOOD = 'ref: acme.w\nlabel: W\nversion: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n'
+BAD = 'ref: acme.w\nlabel: W\nversion: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n    retry: {count: 0, delay: 1}\n'
+
+
+@pytest.fixture
+def pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return write_files(tmp_path / "acme", {"pack.yaml": PACK, "workflows/w.yaml": GOOD})
+
+
+def test_clean_pack_exits_0(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "acme"]) == 0
+    assert "2 files checked, 0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_findings_exit_1_with_compiler_style_lines(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (pack / "workflows/w.yaml").write_text(BAD)
+    assert main(["acme"]) == 1  # 'check' is the default command
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "acme/workflows/w.yaml:7:20: error AL204 'tasks[0].retry.count' must be at least 1; found 0"
+    assert lines[1] == " 7 |     retry: {count: 0, delay: 1}"
+    assert lines[2] == "   | " + " " * 19 + "^"
+
+
+def test_json_format_is_one_object(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (pack / "workflows/w.yaml").write_text(BAD)
+    assert main(["check", "--format", "json", str(pack / "workflows" / "w.yaml")]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1
+    (diag,) = data["diagnostics"]
+    assert diag == {
+        "path": "acme/workflows/w.yaml", "line": 7, "column": 20, "end_line": 7, "end_column": 21,
+        "severity": "error", "code": "AL204", "rule": "invalid-value",
+        "message": "'tasks[0].retry.count' must be at least 1; found 0",
+        "suggestion": "How many times to retry (1..100).",
+    }
+
+
+def test_warnings_do_not_fail_unless_asked(pack: Path) -> None:
+    (pack / "workflows/w.yaml").write_text(GOOD + "    on_sucess: a\n")
+    assert main(["check", "-q", "acme"]) == 0
+    assert main(["check", "-q", "--fail-on", "warning", "acme"]) == 1
+    assert main(["check", "-q", "--ignore", "AL201", "--fail-on", "warning", "acme"]) == 0
+
+
+def test_usage_errors_exit_2(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "nope", "acme"]) == 2
+    assert main(["explain", "AL999"]) == 2
+    assert "no rule 'AL999'" in capsys.readouterr().err
+
+
+def test_missing_path_is_an_error_finding(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "does-not-exist.yaml"]) == 1
+    assert "does-not-exist.yaml:1:1: error AL109 no such file or folder" in capsys.readouterr().out
+
+
+def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    assert "AL102  duplicate-key" in listing
+    assert main(["explain", "duplicate-key"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("AL102 duplicate-key (error)") and "FAIL:" in text and "PASS:" in text
+
+
+def test_every_rule_documents_a_failing_and_a_passing_example() -> None:
+    from attune_lint.rules.catalog import all_rules
+
+    for rule in all_rules().values():
+        assert "FAIL:" in rule.documentation and "PASS:" in rule.documentation, rule.code
+        assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_schema_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "graph"]) == 0
+    assert json.loads(capsys.readouterr().out)["$schema"].endswith("2020-12/schema")
+
+
+def test_single_file_run_imports_nothing_heavy(pack: Path) -> None:
+    code = ("import sys; from attune_lint.cli import main; rc = main(['-q', 'acme/workflows/w.yaml']); "
+            "heavy = [m for m in ('psycopg', 'testcontainers', 'ruamel', 'docker') if m in sys.modules]; "
+            "print(rc, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=pack.parent)
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_console_script_runs(pack: Path) -> None:
+    result = subprocess.run(["attune-lint", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("attune-lint ")
+
+
+def test_bad_file_never_gives_a_traceback(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for text in ("\x00", "tasks: {a: 1}", "- 1", "version: [", "tasks:\n  - !!python/name:os.system x\n"):
+        (pack / "workflows/w.yaml").write_text(text)
+        assert main(["check", "-q", "acme"]) == 1
+        assert "Traceback" not in capsys.readouterr().err

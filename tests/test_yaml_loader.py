@@ -1,0 +1,154 @@
+"""The positioned loader: every loading rule fails and passes, with line and column."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from attune_lint.yaml_loader import load_yaml_bytes, load_yaml_text, read_yaml_file
+from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode, node_at_path, to_python
+
+VALID = 'version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n'
+
+
+def codes(document) -> list[tuple[str, int, int]]:
+    return [(f.code, f.span.line, f.span.column) for f in document.findings]
+
+
+def test_valid_file_has_no_findings_and_positions() -> None:
+    document = load_yaml_text(VALID, "w.yaml")
+    assert codes(document) == []
+    tasks = node_at_path(document.root, ["tasks"])
+    assert isinstance(tasks, SequenceNode)
+    action = node_at_path(document.root, ["tasks", 0, "action"])
+    assert isinstance(action, ScalarNode)
+    assert (action.start.line, action.start.column, action.end.line, action.end.column) == (4, 13, 4, 22)
+    key = document.root.key_node("version")
+    assert (key.start.line, key.start.column) == (1, 1)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tasks:\n  - name: a\n    input: {message: \"hi\"\n", ("AL101", 4, 1)),
+    ("a: 1\nb: 2\na: 3\n", ("AL102", 3, 1)),
+    ("tasks:\n\t- name: a\n", ("AL103", 2, 1)),
+    ("- name: a\n", ("AL104", 1, 1)),
+    ("just text\n", ("AL104", 1, 1)),
+    ("# only a comment\n", ("AL105", 1, 1)),
+    ("", ("AL105", 1, 1)),
+    ("a: 1\n---\nb: 2\n", ("AL106", 3, 1)),
+    ("\ufeffa: 1\n", ("AL107", 1, 1)),
+    ("x: !!python/object/apply:os.system [id]\n", ("AL110", 1, 4)),
+    ("x: !Ref thing\n", ("AL110", 1, 4)),
+    ("common: &c {a: 1}\ntask:\n  <<: *c\n  b: 2\n", ("AL112", 3, 3)),
+])
+def test_loading_rule_fails_at_position(text: str, expected: tuple[str, int, int]) -> None:
+    assert expected in codes(load_yaml_text(text, "f.yaml"))
+
+
+def test_syntax_error_names_where_the_construct_started() -> None:
+    document = load_yaml_text("tasks:\n  - name: a\n    input: {message: \"hi\"\n", "f.yaml")
+    (finding,) = document.findings
+    assert "started at line 3, column 12" in finding.message
+    assert finding.related[0][1].line == 3
+
+
+def test_duplicate_key_points_at_both_keys() -> None:
+    (finding,) = load_yaml_text("a: 1\nb: 2\na: 3\n", "f.yaml").findings
+    assert finding.related[0][1].line == 1
+    assert "silently replaced" in finding.message
+
+
+def test_tab_inside_block_scalar_is_content_not_indentation() -> None:
+    assert codes(load_yaml_text("a: |\n  x\n  \ty\n", "f.yaml")) == []
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefgh"):
+        prev = "abcdefgh"[i]
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    document = load_yaml_text("\n".join(levels) + "\n", "bomb.yaml")
+    assert ("AL111", 1, 1) in codes(document)
+    assert document.root is None
+
+
+def test_aliases_are_shared_not_copied() -> None:
+    document = load_yaml_text("a: &x {k: [1, 2]}\nb: *x\nc: *x\n", "f.yaml")
+    assert codes(document) == []
+    value = to_python(document.root)
+    assert value["b"] is value["c"] and value["b"] == {"k": [1, 2]}
+
+
+def test_scalars_are_typed_as_attune_reads_them() -> None:
+    document = load_yaml_text("a: yes\nb: 1.10\nc: '1'\nd: !!str 5\ne: ~\nf: 0x1f\ng: on\n", "f.yaml")
+    assert to_python(document.root) == {"a": "yes", "b": 1.1, "c": "1", "d": "5", "e": None, "f": 31, "g": "on"}
+
+
+def test_non_utf8_file_is_reported_at_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"a: 1\nlabel: caf\xe9\n")
+    document = read_yaml_file(path, "latin1.yaml")
+    assert codes(document) == [("AL109", 2, 11)]
+    assert "0xe9" in document.findings[0].message
+
+
+def test_utf16_is_refused() -> None:
+    assert codes(load_yaml_bytes("a: 1\n".encode("utf-16"), "f.yaml"))[0][0] == "AL109"
+
+
+def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    document = read_yaml_file(path, "big.yaml", max_file_size=1000)
+    assert codes(document) == [("AL108", 1, 1)]
+    assert document.root is None
+    assert codes(read_yaml_file(path, "big.yaml", max_file_size=10_000)) == []
+
+
+def test_unreadable_path_is_a_finding(tmp_path: Path) -> None:
+    document = read_yaml_file(tmp_path / "missing.yaml", "missing.yaml")
+    assert codes(document) == [("AL109", 1, 1)]
+
+
+def test_crlf_positions_match_lf(tmp_path: Path) -> None:
+    crlf = load_yaml_text(VALID.replace("\n", "\r\n"), "f.yaml")
+    node = node_at_path(crlf.root, ["tasks", 0, "action"])
+    assert (node.start.line, node.start.column) == (4, 13)
+
+
+def test_non_ascii_columns_count_characters() -> None:
+    document = load_yaml_text("label: 'é✓'\nx: [1, 2]\nlater: {k: v}\n", "f.yaml")
+    node = node_at_path(document.root, ["later", "k"])
+    assert (node.start.line, node.start.column) == (3, 12)
+    inline = load_yaml_text("a: {é: 1, b: 2}\n", "f.yaml")
+    b_key = inline.root.get("a").key_node("b")
+    assert (b_key.start.line, b_key.start.column) == (1, 11)
+
+
+def test_deep_nesting_is_a_finding_not_a_crash() -> None:
+    text = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    document = load_yaml_text(text, "deep.yaml")
+    assert document.findings and document.findings[0].code == "AL101"
+
+
+@pytest.mark.parametrize("garbage", [
+    b"\x00\x01\x02", b"{{{{", b"a: b: c", b"- [", b"'unterminated", b"%YAML 9.9\n---\na: 1\n",
+    b"? [a, b]\n: c\n", b"a: *undefined\n", b"!!binary x: 1\n",
+])
+def test_garbage_never_raises(garbage: bytes) -> None:
+    document = load_yaml_bytes(garbage, "g.yaml")
+    assert isinstance(document.findings, list)
+
+
+def test_pure_python_loader_gives_the_same_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    import attune_lint.yaml_loader as loader
+
+    monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
+    document = loader.load_yaml_text(VALID + "tasks: 2\n", "f.yaml")
+    assert codes(document) == [("AL102", 5, 1)]
+    node = node_at_path(document.root, ["version"])
+    assert isinstance(node, ScalarNode) and (node.start.line, node.start.column) == (1, 10)
+    assert isinstance(document.root, MappingNode)
