@@ -1,0 +1,27 @@
+"""Attune's ``{{ }}`` template and expression language (attune-format.md §4.5)."""
+from __future__ import annotations
+
+from .ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary, to_sexpr, walk
+from .blocks import TemplateBlock, find_blocks, find_unclosed, has_template, is_pure_template
+from .errors import ExpressionError
+from .functions import (
+    BUILTIN_FUNCTIONS,
+    FUNCTIONS,
+    NOT_FUNCTIONS,
+    WORKFLOW_FUNCTIONS,
+    FunctionSpec,
+    arity_problem,
+    unknown_function_hint,
+)
+from .names import CallRef, Names, Reference, Step, collect
+from .parser import ParseResult, parse_expression, try_parse
+from .tokenizer import Token, tokenize
+
+__all__ = [
+    "Array", "Binary", "Call", "Expr", "Field", "Index", "Literal", "Name", "Unary", "to_sexpr", "walk",
+    "TemplateBlock", "find_blocks", "find_unclosed", "has_template", "is_pure_template",
+    "ExpressionError", "BUILTIN_FUNCTIONS", "FUNCTIONS", "NOT_FUNCTIONS", "WORKFLOW_FUNCTIONS",
+    "FunctionSpec", "arity_problem", "unknown_function_hint",
+    "CallRef", "Names", "Reference", "Step", "collect",
+    "ParseResult", "parse_expression", "try_parse", "Token", "tokenize",
+]
