@@ -139,3 +139,10 @@ def test_pack_manifest(tmp_path: Path, manifest: str, code: str, position: tuple
     root = write_files(tmp_path / "acme", {"pack.yaml": manifest})
     found = [(d.code, d.line, d.column) for d in lint([root]).diagnostics]
     assert (code, *position) in found
+
+
+def test_bad_variable_name_points_at_the_key(tmp_path: Path) -> None:
+    text = GOOD.replace('version: "1.0.0"\n', 'version: "1.0.0"\nvars:\n  ok: 1\n  bad name: 2\n')
+    (diag,) = only(findings(tmp_path, text), "AL204")
+    assert diag[1:3] == (6, 3)
+    assert "'bad name'" in diag[3] and "letters, digits" in diag[3]

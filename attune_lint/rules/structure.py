@@ -163,7 +163,7 @@ def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagn
         yield IGNORED_KEY.at(ctx.path, _span(key or node), f"{where} is ignored by the platform: {error.message}")
     elif keyword == "additionalProperties":
         yield from _unknown_keys(ctx, error, path, node)
-    elif keyword == "propertyNames":
+    elif keyword == "propertyNames" or "propertyNames" in error.relative_schema_path:
         yield from _bad_key_names(ctx, error, node)
     elif keyword == "required":
         yield from _missing_keys(ctx, error, path, node)
@@ -210,12 +210,15 @@ def _unknown_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode 
 
 
 def _bad_key_names(ctx: CheckContext, error: Any, node: AnyNode | None) -> Iterator[Diagnostic]:
+    """jsonschema reports a bad key name on the mapping, with the name as the instance."""
     bad = error.instance
     if isinstance(node, MappingNode):
         for key_node, _ in node.items():
             if key_node.value == bad:
-                cause = error.context[0] if error.context else error
-                detail = _expected_hint(error.schema.get("propertyNames", {})) or cause.message
+                if list(error.absolute_path)[-1:] == ["vars"]:
+                    detail = "variable names may hold only letters, digits, '_' and '-'"
+                else:
+                    detail = _expected_hint(error.schema) or error.message
                 yield INVALID_VALUE.at(ctx.path, key_node.span, f"invalid name {bad!r}: {detail}")
                 return
 
