@@ -1,0 +1,297 @@
+"""WorkflowRegistrar against a real PostgreSQL (one rollback-only transaction per test)."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from attune_lint.diagnostics import Severity, Span
+from attune_lint.registrar.errors import NotFoundError, RegistrationError
+from attune_lint.registrar.normalize import normalize_definition
+from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
+from attune_lint.registrar.schema import apply_schema, prepare_schema
+from attune_lint.rules.yaml_rules import SYNTAX
+from registrar_helpers import load_pack, simple_workflow
+
+pytestmark = pytest.mark.db
+
+
+def count(db, table: str, pack_ref: str) -> int:
+    column = "ref" if table == "pack" else "pack_ref"
+    return db.execute(f"SELECT count(*) FROM attune.{table} WHERE {column} = %s", (pack_ref,)).fetchone()[0]
+
+
+def test_schema_applies_twice_and_existing_schema_is_accepted(db) -> None:
+    apply_schema(db)
+    apply_schema(db)
+    prepare_schema(db, use_existing=True)
+    names = {r[0] for r in db.execute(
+        "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE n.nspname = 'attune'").fetchall()}
+    assert {"pack_ref_lowercase", "pack_ref_format", "pack_version_semver", "action_ref_lowercase",
+            "action_ref_format", "workflow_definition_ref_key", "workflow_definition_pack_fkey",
+            "action_workflow_def_fkey"} <= names
+
+
+def test_use_existing_schema_refuses_a_database_without_it(db) -> None:
+    db.execute("CREATE SCHEMA other; SET LOCAL search_path = other")
+    db.execute("DROP SCHEMA attune CASCADE")  # rolled back with the test's transaction
+    with pytest.raises(RegistrationError, match="no attune.pack, attune.workflow_definition, attune.action"):
+        prepare_schema(db, use_existing=True)
+
+
+def test_create_pack_definitions_and_linked_actions(db, make_pack) -> None:
+    root = make_pack("shop", {
+        "workflows/restock.yaml": simple_workflow("shop.restock", label="Restock"),
+        "actions/order.yaml": """
+            ref: shop.order
+            label: Place Order
+            workflow_file: workflows/order.workflow.yaml
+            parameters:
+              item: {type: string, required: true}
+            """,
+        "actions/workflows/order.workflow.yaml": """
+            version: "2.0"
+            tasks:
+              - name: a
+                action: core.noop
+            """,
+    })
+    pack, workflows = load_pack(root)
+    results = WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert sorted((r.ref_name, r.status) for r in results) == [("shop.order", "created"), ("shop.restock", "created")]
+    rows = db.execute(
+        "SELECT wd.ref, wd.pack_ref, wd.label, wd.version, wd.definition, wd.param_schema, a.ref, "
+        "a.entrypoint, a.runtime, a.workflow_def = wd.id FROM attune.workflow_definition wd "
+        "JOIN attune.action a ON a.workflow_def = wd.id WHERE wd.pack_ref = 'shop' ORDER BY wd.ref").fetchall()
+    order, restock = rows
+    assert order[:4] == ("shop.order", "shop", "Place Order", "2.0")
+    assert order[5] == {"item": {"type": "string", "required": True}}
+    assert order[6:] == ("shop.order", "workflows/order.workflow.yaml", None, True)
+    assert restock[:4] == ("shop.restock", "shop", "Restock", "1.0")
+    by_ref = {w.ref: w for w in workflows}
+    assert restock[4] == normalize_definition(by_ref["shop.restock"].definition)
+    assert restock[4]["tasks"][0]["next"] == [{"when": "{{ succeeded() }}", "do": ["second"]}]
+    assert restock[7] == "workflows/restock.workflow.yaml"
+    pack_row = db.execute("SELECT label, version FROM attune.pack WHERE ref = 'shop'").fetchone()
+    assert pack_row == ("Shop", "1.0.0")
+
+
+def test_update_keeps_ids_and_rewrites_values(db, make_pack) -> None:
+    root = make_pack("shop", {"workflows/restock.yaml": simple_workflow("shop.restock")})
+    pack, workflows = load_pack(root)
+    registrar = WorkflowRegistrar(db)
+    (first,) = registrar.register_pack(pack, workflows)
+    (root / "workflows" / "restock.yaml").write_text(simple_workflow("shop.restock", label="Renamed"))
+    pack, workflows = load_pack(root)
+    (second,) = registrar.register_pack(pack, workflows)
+    assert (first.created, second.created) == (True, False)
+    assert second.workflow_def_id == first.workflow_def_id
+    assert db.execute("SELECT label FROM attune.workflow_definition WHERE id = %s",
+                      (first.workflow_def_id,)).fetchone() == ("Renamed",)
+    assert count(db, "workflow_definition", "shop") == 1 and count(db, "action", "shop") == 1
+
+
+def test_updated_timestamp_trigger(db, make_pack) -> None:
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    (result,) = WorkflowRegistrar(db).register_pack(pack, workflows)
+    db.execute("UPDATE attune.workflow_definition SET created = '2000-01-01', updated = '2000-01-01' WHERE id = %s",
+               (result.workflow_def_id,))
+    # the BEFORE UPDATE trigger overrides the explicit value with NOW()
+    created, updated = db.execute("SELECT created, updated FROM attune.workflow_definition WHERE id = %s",
+                                  (result.workflow_def_id,)).fetchone()
+    assert created.year == 2000 and updated.year > 2000
+
+
+def test_no_update_existing_skips_and_leaves_row(db, make_pack) -> None:
+    root = make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r", label="Old")})
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    (root / "workflows" / "r.yaml").write_text(simple_workflow("shop.r", label="New"))
+    pack, workflows = load_pack(root)
+    (result,) = WorkflowRegistrar(db, RegistrationOptions(update_existing=False)).register_pack(pack, workflows)
+    assert result.status == "skipped" and "already registered" in (result.skipped or "")
+    assert db.execute("SELECT label FROM attune.workflow_definition WHERE ref = 'shop.r'").fetchone() == ("Old",)
+
+
+def test_invalid_workflow_skipped_or_registered_with_warnings(db, make_pack) -> None:
+    root = make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a"),
+                              "workflows/b.yaml": simple_workflow("shop.b")})
+    pack, workflows = load_pack(root)
+    bad = next(w for w in workflows if w.ref == "shop.b")
+    bad.findings.append(SYNTAX.at(bad.document.path, Span(4, 3, 4, 4), "broken here"))
+    results = WorkflowRegistrar(db).register_pack(pack, workflows)
+    status = {r.ref_name: r for r in results}
+    assert status["shop.a"].status == "created"
+    assert status["shop.b"].status == "skipped"
+    assert f"{bad.document.path}:4:3: AL101 broken here" in status["shop.b"].skipped
+    assert count(db, "workflow_definition", "shop") == 1
+
+    results = WorkflowRegistrar(db, RegistrationOptions(skip_invalid=False)).register_pack(pack, workflows)
+    status = {r.ref_name: r for r in results}
+    assert status["shop.b"].status == "created"
+    assert status["shop.b"].warnings == [f"{bad.document.path}:4:3: AL101 broken here"]
+    assert bad.findings[0].severity is Severity.ERROR
+
+
+def test_register_workflow_needs_the_pack_row(db, make_pack) -> None:
+    pack, workflows = load_pack(make_pack("nopack", {"workflows/a.yaml": simple_workflow("nopack.a")}))
+    with pytest.raises(NotFoundError) as info:
+        WorkflowRegistrar(db).register_workflow(workflows[0])
+    assert "pack 'nopack' is not registered" in info.value.message
+    assert (info.value.location.path, info.value.location.line) == (pack.manifest.path, 1)
+
+
+def test_register_workflows_after_pack(db, make_pack) -> None:
+    pack, workflows = load_pack(make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a")}))
+    registrar = WorkflowRegistrar(db)
+    registrar.register_pack(pack, [])
+    (result,) = registrar.register_workflows(workflows)
+    assert result.created and count(db, "action", "shop") == 1
+
+
+def test_unregister_cascades_to_the_companion_action(db, make_pack) -> None:
+    pack, workflows = load_pack(make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a"),
+                                                   "workflows/b.yaml": simple_workflow("shop.b")}))
+    registrar = WorkflowRegistrar(db)
+    results = {r.ref_name: r for r in registrar.register_pack(pack, workflows)}
+    assert registrar.unregister_workflow("shop.a") == results["shop.a"].workflow_def_id
+    assert [r[0] for r in db.execute("SELECT ref FROM attune.action WHERE pack_ref = 'shop'")] == ["shop.b"]
+    assert count(db, "workflow_definition", "shop") == 1
+    with pytest.raises(NotFoundError, match="'shop.a' is not registered"):
+        registrar.unregister_workflow("shop.a")
+
+
+def test_deleting_the_pack_cascades(db, make_pack) -> None:
+    pack, workflows = load_pack(make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a")}))
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    db.execute("DELETE FROM attune.pack WHERE ref = 'shop'")
+    assert count(db, "workflow_definition", "shop") == 0 and count(db, "action", "shop") == 0
+
+
+def test_same_ref_in_two_packs_is_refused_at_the_second_file(db, make_pack) -> None:
+    one = make_pack("one", {"workflows/x.yaml": simple_workflow("shared.flow")})
+    two = make_pack("two", {"workflows/x.yaml": simple_workflow("shared.flow")})
+    registrar = WorkflowRegistrar(db)
+    registrar.register_pack(*load_pack(one))
+    pack, workflows = load_pack(two)
+    with pytest.raises(RegistrationError) as info:
+        registrar.register_pack(pack, workflows)
+    error = info.value
+    assert "already registered by pack 'one'" in error.message
+    assert (error.location.path, error.location.line, error.location.column) == (workflows[0].document.path, 1, 1)
+    assert count(db, "pack", "two") == 0  # the pack row of the failed call is rolled back too
+    assert db.execute("SELECT pack_ref FROM attune.workflow_definition WHERE ref = 'shared.flow'").fetchone() == ("one",)
+
+
+def test_same_ref_twice_in_one_run_names_both_files(db, make_pack) -> None:
+    one = load_pack(make_pack("one", {"workflows/x.yaml": simple_workflow("shared.flow")}))
+    two = load_pack(make_pack("two", {"workflows/y.yaml": "# second\n" + simple_workflow("shared.flow")}))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_packs([one, two])
+    error = info.value
+    assert (error.location.path, error.location.line) == (two[1][0].document.path, 2)
+    assert [(r.path, r.line) for r in error.related] == [(one[1][0].document.path, 1)]
+    assert count(db, "pack", "one") == 0 and count(db, "pack", "two") == 0
+
+
+@pytest.mark.parametrize(("ref", "constraint"), [
+    ("shop.sub.flow", "action_ref_format"),
+    ("shop.Flow", "action_ref_lowercase"),
+])
+def test_action_check_violation_reported_at_the_ref_line(db, make_pack, ref: str, constraint: str) -> None:
+    root = make_pack("shop", {"workflows/good.yaml": simple_workflow("shop.good"),
+                              "workflows/bad.yaml": "# leading comment\n" + simple_workflow(ref)})
+    pack, workflows = load_pack(root)
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    error = info.value
+    bad = next(w for w in workflows if w.file.name == "bad")
+    assert (error.location.path, error.location.line, error.location.column) == (bad.document.path, 2, 1)
+    assert error.constraint == constraint and error.sqlstate == "23514"
+    assert f"'{ref}'" in error.message
+    # nothing is half-registered: no pack, no definition, no action
+    assert [count(db, t, "shop") for t in ("pack", "workflow_definition", "action")] == [0, 0, 0]
+
+
+def test_pack_semver_check_reported_at_pack_version(db, make_pack) -> None:
+    root = make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a")}, version='"1.0"')
+    pack, workflows = load_pack(root)
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    error = info.value
+    assert error.constraint == "pack_version_semver"
+    assert (error.location.path, error.location.line, error.location.column) == (pack.manifest.path, 3, 1)
+    assert count(db, "pack", "shop") == 0
+
+
+def test_too_long_label_reported_at_the_label(db, make_pack) -> None:
+    root = make_pack("shop", {"workflows/a.yaml": simple_workflow("shop.a", label="x" * 256)})
+    pack, workflows = load_pack(root)
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert (info.value.location.line, info.value.sqlstate) == (2, "22001")
+    assert "label is 256 characters" in info.value.message
+    assert count(db, "workflow_definition", "shop") == 0
+
+
+def test_missing_version_reported_as_not_null(db, make_pack) -> None:
+    text = simple_workflow("shop.a").replace('version: "1.0"\n', "")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/a.yaml": text}))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.sqlstate == "23502" and "'version' is missing" in info.value.message
+    assert (info.value.location.path, info.value.location.line) == (workflows[0].document.path, 1)
+
+
+def test_failure_after_earlier_batches_leaves_no_rows(db, make_pack) -> None:
+    """Many good workflows and one bad one at the end: the batch fails as a whole."""
+    files = {f"workflows/w{i:03}.yaml": simple_workflow(f"shop.w{i:03}") for i in range(40)}
+    files["workflows/zz.yaml"] = simple_workflow("shop.z.z")
+    pack, workflows = load_pack(make_pack("shop", files))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.location.path.endswith("zz.yaml")
+    assert [count(db, t, "shop") for t in ("pack", "workflow_definition", "action")] == [0, 0, 0]
+
+
+def test_many_workflows_in_one_call(db, make_pack) -> None:
+    files = {f"workflows/w{i:03}.yaml": simple_workflow(f"shop.w{i:03}") for i in range(200)}
+    pack, workflows = load_pack(make_pack("shop", files))
+    results = WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert len(results) == 200 and all(r.created and r.workflow_def_id for r in results)
+    assert len({r.workflow_def_id for r in results}) == 200
+    linked = db.execute("SELECT count(*) FROM attune.action a JOIN attune.workflow_definition wd "
+                        "ON a.workflow_def = wd.id AND a.ref = wd.ref WHERE wd.pack_ref = 'shop'").fetchone()[0]
+    assert linked == 200
+
+
+HOSTILE = "it's; DROP TABLE attune.pack; -- \\n \\\\ \"quoted\" $$ %s %(x)s"
+
+
+def test_quotes_semicolons_backslashes_stored_verbatim(db, make_pack) -> None:
+    ref = "shop.o'neil;--\\x"
+    text = (f"ref: {_yaml_single(ref)}\nlabel: {_yaml_single(HOSTILE)}\n"
+            f"description: {_yaml_single(HOSTILE + ' desc')}\nversion: \"1.0\"\n"
+            "tasks:\n  - name: a\n    action: core.noop\n    input:\n"
+            f"      msg: {_yaml_single(HOSTILE)}\n")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/w.yaml": text}))
+    (result,) = WorkflowRegistrar(db).register_pack(pack, workflows)
+    row = db.execute("SELECT ref, label, description, definition FROM attune.workflow_definition WHERE id = %s",
+                     (result.workflow_def_id,)).fetchone()
+    assert row[:3] == (ref, HOSTILE, HOSTILE + " desc")
+    assert row[3]["tasks"][0]["input"]["msg"] == HOSTILE
+    assert db.execute("SELECT label FROM attune.action WHERE ref = %s", (ref,)).fetchone() == (HOSTILE,)
+    assert db.execute("SELECT count(*) FROM attune.pack").fetchone()[0] >= 1
+
+
+def _yaml_single(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_result_is_the_seeds_record() -> None:
+    from attune_lint.registrar.registrar import RegistrationResult
+
+    fields = [f.name for f in dataclasses.fields(RegistrationResult)][:4]
+    assert fields == ["ref_name", "workflow_def_id", "created", "warnings"]
+    assert RegistrationOptions() == RegistrationOptions(update_existing=True, skip_invalid=True)
