@@ -110,16 +110,17 @@ def docker_unavailable_reason() -> str | None:
                     "must be reachable on 127.0.0.1")
     else:
         return f"DOCKER_HOST={host}: unsupported scheme {url.scheme!r} (use unix:// or tcp://127.0.0.1)"
+    client = None
     try:
+        # Creating the client already asks the engine for its API version (one round trip
+        # bounded by the timeout); ping confirms it serves requests.
         client = docker.DockerClient(base_url=host, timeout=PING_TIMEOUT)
-    except Exception as exc:
-        return f"cannot create a Docker client for {host}: {_one_line(exc)}"
-    try:
         client.ping()
     except Exception as exc:
-        return f"the Docker engine at {host} is not answering: {_one_line(exc)}"
+        return f"the Docker engine at {host} is not answering: {_one_line(exc)[:300]}"
     finally:
-        client.close()
+        if client is not None:
+            client.close()
     return None
 
 
