@@ -331,12 +331,11 @@ class ScalarMap:
         if self._starts is None or self._ends is None or not self._starts:
             s = self.node.start
             return Span(s.line, s.column, s.line, s.column + 1)
-        start = max(0, min(start, len(self._starts) - 1)) if start < len(self._starts) else start
+        start = max(0, start)
         line, column = self.position(start)
-        if end <= start:
+        if end <= start or start >= len(self._starts):
             return Span(line, column, line, column + 1)
-        last = min(end, len(self._ends)) - 1
-        end_line, end_column = line_column(self.text, self._ends[last])
+        end_line, end_column = line_column(self.text, self._ends[min(end, len(self._ends)) - 1])
         return Span(line, column, end_line, end_column)
 
 

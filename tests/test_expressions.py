@@ -349,3 +349,34 @@ def test_template_offsets_compose_to_file_position() -> None:
     line, column = map_scalar(source, node).position(block.to_string_offset(error.start))
     assert (line, column) == (2, 25)
     assert source.splitlines()[line - 1][column - 1] == "|"
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("task.a.b | length > 0", "length(task.a.b)"),
+    ("a + b | length", "length(b)"),  # a filter binds to the operand right before it
+    ("join(items | sort, ',')", "sort(items)"),
+    ("(a + b) | string", "string(a + b)"),
+    ("f(x)[0].y | upper", "upper(f(x)[0].y)"),
+    ("obj.in | keys", "keys(obj.in)"),
+    ("| length", "length(x)"),
+    ("xs | map(attribute='name')", "Attune has no map()"),
+])
+def test_filter_suggestion_uses_the_filtered_operand(text: str, suggestion: str) -> None:
+    error = try_parse(text).error
+    assert error is not None and error.construct == "jinja-filter"
+    assert error.suggestion is not None and suggestion in error.suggestion
+
+
+def test_whitespace_follows_rust_is_whitespace() -> None:
+    assert to_sexpr(parse_expression("a\u3000+\u00a0b")) == "(+ a b)"
+    error = try_parse("a +\x1c b").error
+    assert error is not None and error.message == "unexpected character 'U+001C'" and error.start == 3
+
+
+def test_namespaces_and_name_hints() -> None:
+    from attune_lint.expressions import NAMESPACES, name_hint
+
+    assert {"parameters", "workflow", "vars", "task", "item", "index", "keystore", "system"} <= NAMESPACES
+    assert "pack" not in NAMESPACES and "config.<key>" in (name_hint("pack") or "")
+    assert "keystore[" in (name_hint("st2kv") or "")
+    assert name_hint("parameters") is None

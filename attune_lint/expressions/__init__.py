@@ -13,7 +13,7 @@ from .functions import (
     arity_problem,
     unknown_function_hint,
 )
-from .names import CallRef, Names, Reference, Step, collect
+from .names import NAME_HINTS, NAMESPACES, CallRef, Names, Reference, Step, collect, name_hint
 from .parser import ParseResult, parse_expression, try_parse
 from .tokenizer import Token, tokenize
 
@@ -22,6 +22,6 @@ __all__ = [
     "TemplateBlock", "find_blocks", "find_unclosed", "has_template", "is_pure_template",
     "ExpressionError", "BUILTIN_FUNCTIONS", "FUNCTIONS", "NOT_FUNCTIONS", "WORKFLOW_FUNCTIONS",
     "FunctionSpec", "arity_problem", "unknown_function_hint",
-    "CallRef", "Names", "Reference", "Step", "collect",
+    "NAME_HINTS", "NAMESPACES", "CallRef", "Names", "Reference", "Step", "collect", "name_hint",
     "ParseResult", "parse_expression", "try_parse", "Token", "tokenize",
 ]

@@ -13,6 +13,36 @@ from .ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
 StepValue = Union[str, int, float, bool, None]
 
 
+# Top-level names the evaluator resolves (§4.5); any other bare name falls back to a
+# workflow variable of that name, else fails at run time.
+NAMESPACES = frozenset({
+    "parameters", "workflow", "vars", "variables", "task", "tasks", "inquiry", "config", "keystore",
+    "item", "index", "system",
+})
+
+# Names from other engines or guesses, with the Attune way to write them.
+NAME_HINTS: dict[str, str] = {
+    "pack": "pack.config.* is old syntax; pack configuration is config.<key>",
+    "_": "'_' is Orquesta/YAQL syntax; workflow variables are workflow.<name>",
+    "ctx": "ctx() is Orquesta syntax; workflow variables are workflow.<name>",
+    "kv": "keys are read with keystore[\"pack.key_ref\"]",
+    "st2kv": "keys are read with keystore[\"pack.key_ref\"]",
+    "secrets": "keys are read with keystore[\"pack.key_ref\"]",
+    "input": "workflow inputs are parameters.<name>",
+    "inputs": "workflow inputs are parameters.<name>",
+    "params": "workflow inputs are parameters.<name>",
+    "steps": "task results are task.<task name>",
+    "outputs": "task results are task.<task name>",
+    "result": "the current task's result is result() (a function)",
+    "env": "environment variables are not visible; pass values in as parameters",
+}
+
+
+def name_hint(name: str) -> str | None:
+    """The Attune way to write a top-level name from another engine (None if none is known)."""
+    return NAME_HINTS.get(name)
+
+
 @dataclass(frozen=True)
 class Step:
     """One access after a name: ``.field`` or ``[index]``.

@@ -349,7 +349,8 @@ def _explain_bad(text: str, tokens: list[Token], index: int) -> ExpressionError:
     if ch.isalpha() or ch.isdigit():
         return ExpressionError(f"unexpected character '{ch}': names use ASCII letters, digits and '_'",
                                tok.start, tok.end, construct="bad-character")
-    return ExpressionError(f"unexpected character '{ch}'", tok.start, tok.end, construct="bad-character")
+    shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+    return ExpressionError(f"unexpected character '{shown}'", tok.start, tok.end, construct="bad-character")
 
 
 def _innermost_opener(tokens: list[Token], index: int) -> str | None:
@@ -400,9 +401,12 @@ def _explain_filter(text: str, tokens: list[Token], index: int) -> ExpressionErr
         else:
             end = len(text.rstrip())
         args_text = text[after.end:end - 1].strip()
-    # The filtered value: everything before the pipe, when it is an expression on its own.
-    left_text = text[:pipe.start].strip()
+    # The filtered value: a Jinja filter applies to the postfix chain right before the pipe.
+    operand_start = _operand_start(tokens, index)
+    left_text = text[operand_start:pipe.start].strip() if operand_start is not None else ""
     left_ok = bool(left_text) and try_parse(left_text).ok
+    if left_ok and left_text.startswith("(") and left_text.endswith(")"):
+        left_text = left_text[1:-1].strip()  # a group: the call's parentheses replace it
     message = f"Jinja filters are not supported: '| {filter_name}'"
     attune = F.FILTER_EQUIVALENTS.get(filter_name)
     if filter_name in ("default", "d"):
@@ -416,3 +420,41 @@ def _explain_filter(text: str, tokens: list[Token], index: int) -> ExpressionErr
     else:
         suggestion = f"Attune has no '{filter_name}' function; see the built-in functions"
     return ExpressionError(message, pipe.start, end, suggestion, construct="jinja-filter")
+
+
+_VALUE_KINDS = ("IDENT", "INT", "FLOAT", "STRING", "TRUE", "FALSE", "NULL")
+
+
+def _operand_start(tokens: list[Token], index: int) -> int | None:
+    """Start offset of the operand chain (``a.b[0]``, ``f(x)``, ``(a + b)``) ending before ``index``."""
+    j = index - 1
+    while j >= 0:
+        tok = tokens[j]
+        if tok.kind in ("RPAREN", "RBRACKET"):
+            depth = 0
+            k = j
+            while k >= 0:
+                if tokens[k].kind in ("RPAREN", "RBRACKET"):
+                    depth += 1
+                elif tokens[k].kind in ("LPAREN", "LBRACKET"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+                k -= 1
+            if k < 0:
+                return None
+            before = tokens[k - 1] if k > 0 else None
+            # x[0] and f(x) continue the chain leftwards; a bare (group) or [array] ends it.
+            if before is not None and (
+                    (tokens[k].kind == "LBRACKET" and before.kind in ("IDENT", "RPAREN", "RBRACKET"))
+                    or (tokens[k].kind == "LPAREN" and before.kind == "IDENT")):
+                j = k - 1
+                continue
+            return tokens[k].start
+        if tok.kind in _VALUE_KINDS or (tok.kind in _FIELD_KEYWORDS and j > 0 and tokens[j - 1].kind == "DOT"):
+            if j > 0 and tokens[j - 1].kind == "DOT":
+                j -= 2
+                continue
+            return tok.start
+        return None
+    return None

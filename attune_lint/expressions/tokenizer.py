@@ -37,6 +37,11 @@ class Token:
         return "end of expression" if self.kind == "EOF" else f"'{self.text}'"
 
 
+def _is_space(ch: str) -> bool:
+    # Rust's char::is_whitespace (Unicode White_Space) = str.isspace minus the separators 1C–1F.
+    return ch.isspace() and ch not in "\x1c\x1d\x1e\x1f"
+
+
 def _is_digit(ch: str) -> bool:
     return "0" <= ch <= "9"
 
@@ -55,8 +60,7 @@ def tokenize(text: str) -> list[Token]:
     pos = 0
     n = len(text)
     while True:
-        # Rust's char::is_whitespace is Unicode White_Space, as is str.isspace (nearly).
-        while pos < n and text[pos].isspace():
+        while pos < n and _is_space(text[pos]):
             pos += 1
         if pos >= n:
             tokens.append(Token("EOF", "", n, n))
