@@ -42,12 +42,7 @@ def lint(paths: Sequence[Path | str], settings: Settings | None = None) -> RunRe
     started = time.perf_counter()
     workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
     if settings.exclude:
-        workspace.targets = [t for t in workspace.targets if not _excluded(t.display, settings.exclude)]
+        workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
     diagnostics = check_workspace(workspace, settings)
     return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
 
-
-def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
-    from fnmatch import fnmatch
-
-    return any(fnmatch(path, pattern) or fnmatch(Path(path).as_posix(), pattern) for pattern in patterns)
