@@ -1,0 +1,555 @@
+"""Graph: task names, transition targets, entry points, reachability, join, cycles.
+
+Mirrors the platform's parser (targets must name a top-level task; sub-tasks name a
+sibling) and its validator (duplicate names, entry points, reachability, wait_for in a
+cycle), and adds what silently goes wrong at run time (all-match transitions, legacy
+fields dropped beside ``next``, a join that can never be met).
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Iterator
+
+from ..context import CheckContext
+from ..diagnostics import Diagnostic, Severity, Span
+from ..workflow_model import TaskView, WorkflowView, build_view
+from .catalog import Rule
+
+DUPLICATE_TASK = Rule(
+    "AL301", "duplicate-task-name", Severity.ERROR,
+    "Two top-level tasks have the same name.",
+    """
+    The platform's validator rejects the workflow ("Duplicate task name"); the parser alone
+    lets the later task shadow the earlier one.
+
+    FAIL:
+        tasks:
+          - name: notify
+            action: core.echo
+          - name: notify
+            action: core.noop
+    PASS:
+        tasks:
+          - name: notify
+            action: core.echo
+          - name: notify_again
+            action: core.noop
+    """,
+)
+UNKNOWN_TARGET = Rule(
+    "AL302", "unknown-transition-target", Severity.ERROR,
+    "A transition (next[].do, on_*, decision[].next) names a task that does not exist.",
+    """
+    The platform refuses the file: "Task 'a' references non-existent task 'b'". Sub-tasks of
+    a parallel task may only name their siblings.
+
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - do: [notfiy]
+          - name: notify
+            action: core.echo
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - do: [notify]
+          - name: notify
+            action: core.echo
+    """,
+)
+NO_ENTRY = Rule(
+    "AL303", "no-entry-task", Severity.ERROR,
+    "Every task is the target of a transition, so the workflow starts nothing.",
+    """
+    Entry tasks are the tasks no transition leads to. With none, the workflow completes
+    at once, successfully, and runs nothing.
+
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            next: [{do: [b]}]
+          - name: b
+            action: core.echo
+            next: [{when: "{{ failed() }}", do: [a]}]
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+            next: [{do: [b]}]
+          - name: b
+            action: core.echo
+    """,
+)
+UNREACHABLE = Rule(
+    "AL304", "unreachable-task", Severity.ERROR,
+    "A task cannot be reached from any entry task.",
+    """
+    The platform's validator reports "Unreachable task". Such a task only has
+    predecessors that are themselves unreachable (a loop nothing enters).
+
+    FAIL:
+        tasks:
+          - name: start
+            action: core.echo
+          - name: loop_a
+            action: core.echo
+            next: [{do: [loop_b]}]
+          - name: loop_b
+            action: core.echo
+            next: [{when: "{{ failed() }}", do: [loop_a]}]
+    PASS:
+        tasks:
+          - name: start
+            action: core.echo
+            next: [{do: [loop_a]}]
+          - name: loop_a
+            action: core.echo
+            next: [{do: [loop_b]}]
+          - name: loop_b
+            action: core.echo
+            next: [{when: "{{ failed() }}", do: [loop_a]}]
+    """,
+)
+SEVERAL_ENTRIES = Rule(
+    "AL305", "several-entry-tasks", Severity.WARNING,
+    "More than one task has no inbound transition; all of them start at once.",
+    """
+    A task nothing leads to is an entry task: it runs at workflow start, in parallel with
+    the first task. Usually a transition to it was forgotten.
+
+    FAIL:
+        tasks:
+          - name: build
+            action: acme.build
+          - name: notify
+            action: core.echo
+    PASS:
+        tasks:
+          - name: build
+            action: acme.build
+            next: [{do: [notify]}]
+          - name: notify
+            action: core.echo
+    """,
+)
+JOIN_TOO_LARGE = Rule(
+    "AL306", "join-exceeds-inbound", Severity.ERROR,
+    "``join`` waits for more predecessors than transitions lead to the task.",
+    """
+    A join barrier of N waits for N inbound predecessors. With fewer tasks leading to it,
+    the task never runs.
+
+    FAIL:
+        tasks:
+          - name: a
+            action: core.echo
+            next: [{do: [b, merge]}]
+          - name: b
+            action: core.echo
+            next: [{do: [merge]}]
+          - name: merge
+            join: 3
+            action: core.echo
+    PASS:
+        tasks:
+          - name: a
+            action: core.echo
+            next: [{do: [b, merge]}]
+          - name: b
+            action: core.echo
+            next: [{do: [merge]}]
+          - name: merge
+            join: 2
+            action: core.echo
+    """,
+)
+UNCONDITIONAL_BESIDE = Rule(
+    "AL307", "unconditional-beside-conditional", Severity.WARNING,
+    "A transition without ``when`` stands beside conditional ones; it always fires too.",
+    """
+    Transitions are all-match, not first-match: every transition whose condition holds
+    fires, and one without ``when`` always holds. It is not an "else".
+
+    FAIL:
+        next:
+          - when: "{{ failed() }}"
+            do: [cleanup]
+          - do: [report]
+    PASS:
+        next:
+          - when: "{{ failed() }}"
+            do: [cleanup]
+          - when: "{{ succeeded() }}"
+            do: [report]
+    """,
+)
+WAIT_FOR_IN_CYCLE = Rule(
+    "AL308", "wait-for-in-cycle", Severity.ERROR,
+    "A ``wait_for`` task can reach itself through transitions.",
+    """
+    The platform refuses it: "wait_for is not supported on tasks in cyclic graph regions".
+
+    FAIL:
+        tasks:
+          - name: ask
+            action: core.echo
+            wait_for: {inquiry: "{{ task.start.inquiry_id }}"}
+            next: [{when: "{{ failed() }}", do: [ask]}]
+    PASS:
+        tasks:
+          - name: ask
+            action: core.echo
+            wait_for: {inquiry: "{{ task.start.inquiry_id }}"}
+            next: [{when: "{{ failed() }}", do: [give_up]}]
+    """,
+)
+LEGACY_BESIDE_NEXT = Rule(
+    "AL309", "legacy-beside-next", Severity.ERROR,
+    "Legacy transition fields next to ``next``: the platform drops them silently.",
+    """
+    When ``next`` is non-empty, ``on_success``, ``on_failure``, ``on_complete``,
+    ``on_timeout``, ``decision`` and task-level ``publish`` are discarded at parse time.
+
+    FAIL:
+        - name: a
+          action: core.echo
+          on_failure: cleanup
+          next:
+            - do: [b]
+    PASS:
+        - name: a
+          action: core.echo
+          next:
+            - when: "{{ succeeded() }}"
+              do: [b]
+            - when: "{{ failed() }}"
+              do: [cleanup]
+    """,
+)
+LEGACY_TRANSITION = Rule(
+    "AL310", "legacy-transition", Severity.WARNING,
+    "A legacy transition field (on_*, decision, task-level publish); write ``next``.",
+    """
+    The legacy fields still parse and are converted to ``next``, but only on the file
+    load paths: definitions saved through the API or the CLI keep them raw, and the
+    executor then sees no transitions at all.
+
+    FAIL:
+        - name: a
+          action: core.echo
+          on_success: b
+    PASS:
+        - name: a
+          action: core.echo
+          next:
+            - when: "{{ succeeded() }}"
+              do: [b]
+    """,
+)
+LEGACY_TASK_TYPE = Rule(
+    "AL311", "legacy-task-type", Severity.WARNING,
+    "``type: parallel`` or ``type: workflow``: accepted, not modelled by the scheduler or UI.",
+    """
+    Fan out with several ``do`` targets and call a workflow action as an ordinary action
+    task instead.
+
+    FAIL:
+        - name: fan
+          type: parallel
+          tasks:
+            - {name: a, action: core.echo}
+    PASS:
+        - name: fan
+          action: core.noop
+          next:
+            - do: [a, b]
+    """,
+)
+UNGUARDED_CYCLE = Rule(
+    "AL312", "unguarded-cycle", Severity.WARNING,
+    "A loop whose every transition is unconditional never ends.",
+    """
+    Cycles are allowed (retry and polling loops) but need a ``when`` somewhere on the way
+    round.
+
+    FAIL:
+        - name: poll
+          action: acme.check
+          next: [{do: [wait]}]
+        - name: wait
+          action: core.sleep
+          next: [{do: [poll]}]
+    PASS:
+        - name: poll
+          action: acme.check
+          next: [{when: "{{ not task.poll.done }}", do: [wait]}]
+        - name: wait
+          action: core.sleep
+          next: [{do: [poll]}]
+    """,
+)
+RESERVED_NAME = Rule(
+    "AL313", "reserved-task-name", Severity.ERROR,
+    "A task is named after a template namespace (parameters, vars, task, system, ...).",
+    """
+    The platform's validator rejects task names ``parameters``, ``vars``, ``task``,
+    ``system``, ``kv``, ``pack``, ``item``, ``batch`` and ``index``.
+
+    FAIL:
+        - name: item
+          action: core.echo
+    PASS:
+        - name: handle_item
+          action: core.echo
+    """,
+)
+TASK_WHEN = Rule(
+    "AL314", "task-level-when", Severity.WARNING,
+    "A task-level ``when``: kept in the definition but ignored by the scheduler.",
+    """
+    Put the condition on the transition that leads to the task.
+
+    FAIL:
+        - name: notify
+          when: "{{ parameters.notify }}"
+          action: core.echo
+    PASS:
+        - name: build
+          action: acme.build
+          next:
+            - when: "{{ succeeded() and parameters.notify }}"
+              do: [notify]
+    """,
+)
+
+RULES = (DUPLICATE_TASK, UNKNOWN_TARGET, NO_ENTRY, UNREACHABLE, SEVERAL_ENTRIES, JOIN_TOO_LARGE,
+         UNCONDITIONAL_BESIDE, WAIT_FOR_IN_CYCLE, LEGACY_BESIDE_NEXT, LEGACY_TRANSITION,
+         LEGACY_TASK_TYPE, UNGUARDED_CYCLE, RESERVED_NAME, TASK_WHEN)
+
+RESERVED_TASK_NAMES = frozenset({"parameters", "vars", "task", "system", "kv", "pack", "item", "batch", "index"})
+
+
+def check(ctx: CheckContext) -> Iterable[Diagnostic]:
+    if not ctx.is_workflow or ctx.root is None:
+        return []
+    view = build_view(ctx.root)
+    found: list[Diagnostic] = []
+    found.extend(_duplicates(ctx, view))
+    found.extend(_targets(ctx, view.tasks))
+    for task in view.tasks:
+        found.extend(_targets(ctx, task.subtasks))
+    found.extend(_per_task(ctx, view))
+    found.extend(_graph(ctx, view))
+    return found
+
+
+def _duplicates(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:
+    first: dict[str, TaskView] = {}
+    for task in view.tasks:
+        if task.name is None or task.name_node is None:
+            continue
+        earlier = first.setdefault(task.name, task)
+        if earlier is not task and earlier.name_node is not None:
+            yield DUPLICATE_TASK.at(
+                ctx.path, task.name_node.span,
+                f"task name {task.name!r} is already used at line {earlier.name_node.start.line}",
+                "give every task a unique name", related=((ctx.path, earlier.name_node.span, "first task of that name"),))
+
+
+def _targets(ctx: CheckContext, siblings: list[TaskView]) -> Iterator[Diagnostic]:
+    names = [t.name for t in siblings if t.name is not None]
+    known = set(names)
+    for task in siblings:
+        for transition in task.transitions:
+            for target in transition.targets:
+                name = str(target.value)
+                if name in known:
+                    continue
+                match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                scope = "sibling sub-task" if task.parent is not None else "task"
+                yield UNKNOWN_TARGET.at(
+                    ctx.path, target.span,
+                    f"task {task.label} transitions to {name!r}, but no {scope} has that name",
+                    f"did you mean {match[0]!r}?" if match else f"known tasks: {', '.join(names[:10])}")
+
+
+def _per_task(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:
+    for task in view.all_tasks():
+        if task.name in RESERVED_TASK_NAMES and task.name_node is not None and task.parent is None:
+            yield RESERVED_NAME.at(ctx.path, task.name_node.span,
+                                   f"task name {task.name!r} is reserved (it is a template namespace)",
+                                   f"rename it, e.g. '{task.name}_task'")
+        legacy = task.legacy_keys
+        if legacy and task.has_next:
+            for key in legacy:
+                yield LEGACY_BESIDE_NEXT.at(ctx.path, key.span,
+                                            f"{key.value!r} is dropped because task {task.label} also has 'next'",
+                                            "move it into 'next' (publish goes on a transition)")
+        elif legacy:
+            for key in legacy:
+                yield LEGACY_TRANSITION.at(ctx.path, key.span, f"{key.value!r} is a legacy transition field",
+                                           _legacy_hint(str(key.value)))
+        type_key = task.key("type")
+        if task.type in ("parallel", "workflow") and type_key is not None:
+            hint = ("fan out with several 'do' targets of one transition" if task.type == "parallel"
+                    else "call the workflow's action as an ordinary action task (type: action)")
+            type_node = task.get("type")
+            yield LEGACY_TASK_TYPE.at(ctx.path, type_node.span if type_node is not None else type_key.span,
+                                      f"'type: {task.type}' is a legacy task type the scheduler does not model", hint)
+        when_key = task.key("when")
+        if when_key is not None:
+            yield TASK_WHEN.at(ctx.path, when_key.span,
+                               f"task-level 'when' on task {task.label} is ignored by the scheduler",
+                               "put the condition on the transition that leads to this task")
+        yield from _all_match(ctx, task)
+
+
+def _legacy_hint(field: str) -> str:
+    if field == "decision":
+        return "write each branch as a 'next' element: {when: <condition>, do: [<task>]}"
+    if field == "publish":
+        return "put the publish list on a 'next' transition: next: [{when: '{{ succeeded() }}', publish: [...]}]"
+    condition = {"on_success": "succeeded()", "on_failure": "failed()", "on_timeout": "timed_out()"}.get(field)
+    if condition:
+        return f"next: [{{when: '{{{{ {condition} }}}}', do: [<task>]}}]"
+    return "next: [{do: [<task>]}] (no 'when': always)"
+
+
+def _all_match(ctx: CheckContext, task: TaskView) -> Iterator[Diagnostic]:
+    transitions = [t for t in task.transitions if t.source == "next"]
+    if not any(t.conditional for t in transitions):
+        return
+    for transition in transitions:
+        if not transition.conditional and transition.targets:
+            yield UNCONDITIONAL_BESIDE.at(
+                ctx.path, _head(transition.node),
+                f"this transition of task {task.label} has no 'when', so it fires whatever the outcome, "
+                "in addition to the conditional ones (transitions are all-match)",
+                "add a 'when' (e.g. '{{ succeeded() }}'), or drop the conditions of the others")
+
+
+def _head(node) -> Span:  # type: ignore[no-untyped-def]
+    from ..yamltree import MappingNode
+
+    if isinstance(node, MappingNode) and node.pairs and not node.flow:
+        key = node.pairs[0][0]
+        return key.span
+    return node.span
+
+
+def _edges(view: WorkflowView) -> dict[str, list[tuple[str, bool]]]:
+    """Top-level task → [(target, conditional)] after legacy normalisation."""
+    edges: dict[str, list[tuple[str, bool]]] = {}
+    names = view.by_name()
+    for task in view.tasks:
+        if task.name is None:
+            continue
+        out = edges.setdefault(task.name, [])
+        for transition in task.effective_transitions:
+            for target in transition.targets:
+                if str(target.value) in names:
+                    out.append((str(target.value), transition.conditional))
+    return edges
+
+
+def _graph(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:
+    names = view.by_name()
+    if not names:
+        return
+    edges = _edges(view)
+    inbound: dict[str, set[str]] = {name: set() for name in names}
+    for source, targets in edges.items():
+        for target, _ in targets:
+            inbound[target].add(source)
+    entries = [name for name in names if not inbound[name]]
+    if not entries:
+        first = view.tasks[0]
+        yield NO_ENTRY.at(ctx.path, first.name_node.span if first.name_node else _head(first.node),
+                          "every task is the target of a transition, so no task starts: the workflow "
+                          "completes at once and runs nothing",
+                          f"remove the transition back to {first.label}, or add a first task")
+    else:
+        reachable = _reach(entries, edges)
+        for name, task in names.items():
+            if name not in reachable and task.name_node is not None:
+                yield UNREACHABLE.at(ctx.path, task.name_node.span,
+                                     f"task {name!r} cannot be reached from the entry task(s) {', '.join(map(repr, entries))}",
+                                     "add a transition to it from a reachable task, or remove it")
+        if len(entries) > 1:
+            main = entries[0]
+            for name in entries[1:]:
+                task = names[name]
+                if task.name_node is not None:
+                    yield SEVERAL_ENTRIES.at(ctx.path, task.name_node.span,
+                                             f"no transition leads to task {name!r}, so it starts with the workflow, "
+                                             f"in parallel with {main!r}",
+                                             "add a transition to it, or make it the single first task")
+    yield from _joins(ctx, names, inbound)
+    yield from _cycles(ctx, view, names, edges)
+
+
+def _reach(starts: list[str], edges: dict[str, list[tuple[str, bool]]]) -> set[str]:
+    seen = set(starts)
+    stack = list(starts)
+    while stack:
+        for target, _ in edges.get(stack.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def _joins(ctx: CheckContext, names: dict[str, TaskView], inbound: dict[str, set[str]]) -> Iterator[Diagnostic]:
+    for name, task in names.items():
+        join = task.get("join")
+        value = task.scalar("join")
+        if join is None or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        count = len(inbound[name])
+        if value > count:
+            yield JOIN_TOO_LARGE.at(ctx.path, join.span,
+                                    f"task {name!r} joins {value} predecessors but only {count} "
+                                    f"task{'s lead' if count != 1 else ' leads'} to it, so it never runs",
+                                    f"use join: {count}" if count > 0 else "remove 'join'")
+
+
+def _cycles(ctx: CheckContext, view: WorkflowView, names: dict[str, TaskView],
+            edges: dict[str, list[tuple[str, bool]]]) -> Iterator[Diagnostic]:
+    for name, task in names.items():
+        wait_for = task.key("wait_for")
+        if wait_for is not None and name in _reach([t for t, _ in edges.get(name, [])], edges):
+            yield WAIT_FOR_IN_CYCLE.at(ctx.path, wait_for.span,
+                                       f"task {name!r} waits (wait_for) but can reach itself through transitions",
+                                       "move the wait out of the loop")
+    unconditional = {src: [t for t, cond in targets if not cond] for src, targets in edges.items()}
+    reported: set[frozenset[str]] = set()
+    for name in names:
+        cycle = _find_cycle(name, unconditional)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            task = names[name]
+            if task.name_node is not None:
+                loop = " -> ".join([*cycle, cycle[0]])
+                yield UNGUARDED_CYCLE.at(ctx.path, task.name_node.span,
+                                         f"the loop {loop} has no condition on any transition, so it never ends",
+                                         "add a 'when' to one transition of the loop")
+
+
+def _find_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
+    """A cycle through ``start`` along ``edges``, as a list of names starting at it."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        for target in edges.get(node, []):
+            if target == start:
+                return path
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, [*path, target]))
+    return None

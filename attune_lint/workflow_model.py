@@ -1,0 +1,191 @@
+"""A typed view of a workflow's positioned tree: tasks, transitions, variables.
+
+Built leniently: a node of the wrong kind is skipped here (the structure rules report
+it), so semantic rules can still look at the rest of the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+
+LEGACY_TRANSITIONS = ("on_success", "on_failure", "on_complete", "on_timeout")
+LEGACY_CONDITIONS = {
+    "on_success": "{{ succeeded() }}",
+    "on_failure": "{{ failed() }}",
+    "on_complete": None,
+    "on_timeout": "{{ timed_out() }}",
+}
+
+
+@dataclass
+class Transition:
+    """One way out of a task: a ``next`` element, a legacy ``on_*`` field or a ``decision`` branch."""
+
+    source: str                      # "next", "on_success", ..., "decision"
+    node: AnyNode                    # the element (or the legacy value)
+    when: ScalarNode | None          # None: unconditional
+    targets: list[ScalarNode]        # target task names as written
+    publishes: list[tuple[ScalarNode, AnyNode | None]] = field(default_factory=list)  # (name, value)
+
+    @property
+    def conditional(self) -> bool:
+        return self.when is not None and not (isinstance(self.when.value, str) and not self.when.value.strip())
+
+
+@dataclass
+class TaskView:
+    node: MappingNode
+    index: int
+    name_node: ScalarNode | None
+    parent: "TaskView | None" = None
+    transitions: list[Transition] = field(default_factory=list)
+    subtasks: list["TaskView"] = field(default_factory=list)
+
+    @property
+    def name(self) -> str | None:
+        if self.name_node is None or not isinstance(self.name_node.value, (str, int, float)):
+            return None
+        return str(self.name_node.value)
+
+    @property
+    def type(self) -> str:
+        value = self.scalar("type")
+        return value if isinstance(value, str) else "action"
+
+    def get(self, key: str) -> AnyNode | None:
+        return self.node.get(key)
+
+    def key(self, key: str) -> ScalarNode | None:
+        return self.node.key_node(key)
+
+    def scalar(self, key: str) -> object:
+        node = self.node.get(key)
+        return node.value if isinstance(node, ScalarNode) else None
+
+    @property
+    def has_next(self) -> bool:
+        nxt = self.node.get("next")
+        return isinstance(nxt, SequenceNode) and bool(nxt.items)
+
+    @property
+    def legacy_keys(self) -> list[ScalarNode]:
+        keys = [self.node.key_node(k) for k in (*LEGACY_TRANSITIONS, "decision", "publish")]
+        return [k for k in keys if k is not None]
+
+    @property
+    def effective_transitions(self) -> list[Transition]:
+        """What the platform keeps: ``next`` when non-empty, else the legacy fields."""
+        if self.has_next:
+            return [t for t in self.transitions if t.source == "next"]
+        return [t for t in self.transitions if t.source != "next"]
+
+    @property
+    def iterates(self) -> bool:
+        return self.node.get("with_items") is not None or self.node.get("iterate_cache") is not None
+
+    @property
+    def label(self) -> str:
+        return repr(self.name) if self.name is not None else f"#{self.index + 1}"
+
+
+@dataclass
+class WorkflowView:
+    root: MappingNode
+    tasks: list[TaskView]
+
+    def by_name(self) -> dict[str, TaskView]:
+        """Top-level tasks by name; the first of duplicates wins here (a rule reports the rest)."""
+        result: dict[str, TaskView] = {}
+        for task in self.tasks:
+            if task.name is not None and task.name not in result:
+                result[task.name] = task
+        return result
+
+    def all_tasks(self) -> Iterator[TaskView]:
+        for task in self.tasks:
+            yield task
+            yield from task.subtasks
+
+    def var_names(self) -> set[str]:
+        variables = self.root.get("vars")
+        if isinstance(variables, MappingNode):
+            return {str(k.value) for k, _ in variables.items()}
+        return set()
+
+    def published_names(self) -> set[str]:
+        return {str(name.value) for task in self.all_tasks() for t in task.transitions for name, _ in t.publishes}
+
+
+def build_view(root: MappingNode) -> WorkflowView:
+    tasks_node = root.get("tasks")
+    return WorkflowView(root, _tasks(tasks_node, None))
+
+
+def _tasks(node: AnyNode | None, parent: TaskView | None) -> list[TaskView]:
+    if not isinstance(node, SequenceNode):
+        return []
+    result = []
+    for index, item in enumerate(node.items):
+        if not isinstance(item, MappingNode):
+            continue
+        name = item.get("name")
+        task = TaskView(item, index, name if isinstance(name, ScalarNode) else None, parent)
+        task.transitions = list(_transitions(item))
+        if parent is None:
+            task.subtasks = _tasks(item.get("tasks"), task)
+        result.append(task)
+    return result
+
+
+def _names(node: AnyNode | None) -> list[ScalarNode]:
+    if isinstance(node, ScalarNode) and node.value is not None:
+        return [node]
+    if isinstance(node, SequenceNode):
+        return [item for item in node.items if isinstance(item, ScalarNode) and item.value is not None]
+    return []
+
+
+def _publishes(node: AnyNode | None) -> list[tuple[ScalarNode, AnyNode | None]]:
+    result: list[tuple[ScalarNode, AnyNode | None]] = []
+    if not isinstance(node, SequenceNode):
+        return result
+    for item in node.items:
+        if isinstance(item, ScalarNode) and isinstance(item.value, str):
+            result.append((item, None))
+        elif isinstance(item, MappingNode):
+            result.extend(item.items())
+    return result
+
+
+def _transitions(task: MappingNode) -> Iterator[Transition]:
+    nxt = task.get("next")
+    if isinstance(nxt, SequenceNode):
+        for element in nxt.items:
+            if not isinstance(element, MappingNode):
+                continue
+            when = element.get("when")
+            yield Transition("next", element, when if isinstance(when, ScalarNode) and when.value is not None else None,
+                             _names(element.get("do")), _publishes(element.get("publish")))
+    task_publish = _publishes(task.get("publish"))
+    for field_name in LEGACY_TRANSITIONS:
+        value = task.get(field_name)
+        if value is None:
+            continue
+        targets = _names(value) if isinstance(value, ScalarNode) else []
+        if isinstance(value, SequenceNode):  # the real-world list-of-when/do form
+            for element in value.items:
+                if isinstance(element, MappingNode):
+                    targets.extend(_names(element.get("do")))
+        yield Transition(field_name, value, None if field_name == "on_complete" else task.key_node(field_name),
+                         targets, [])
+    decision = task.get("decision")
+    if isinstance(decision, SequenceNode):
+        for branch in decision.items:
+            if isinstance(branch, MappingNode):
+                when = branch.get("when")
+                yield Transition("decision", branch, when if isinstance(when, ScalarNode) else None,
+                                 _names(branch.get("next")), [])
+    if task_publish:
+        yield Transition("publish", task.get("publish") or task, None, [], task_publish)
