@@ -55,6 +55,9 @@ class Rule:
 RULE_MODULES: tuple[str, ...] = (
     "attune_lint.rules.yaml_rules",
     "attune_lint.rules.structure",
+    "attune_lint.rules.graph",
+    "attune_lint.rules.references",
+    "attune_lint.rules.gotchas",
     "attune_lint.rules.meta",
 )
 
