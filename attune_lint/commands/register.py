@@ -1,0 +1,178 @@
+"""``attune-lint register PATH...``: lint, then register into Attune's PostgreSQL.
+
+Everything is registered in one transaction: either every workflow that passed the
+lint is written, or (on any database error) nothing is. ``--dry-run`` rolls that
+transaction back and exits 0 only if everything would have registered, which makes it
+the CI gate right before a real registration.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "register", help="lint, then register workflows into Attune's PostgreSQL",
+        description="Lint the packs, then write their pack rows, workflow definitions and workflow "
+                    "actions into Attune's PostgreSQL tables (schema 'attune') in one transaction. "
+                    "Workflows with lint errors are skipped; a database error rolls everything back "
+                    "and is reported at the file and line that caused it.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="packs or folders of packs")
+    parser.add_argument("--db", default="auto", metavar="auto|require|DSN",
+                        help="a PostgreSQL DSN, or 'auto'/'require' for a throwaway database "
+                             "(ATTUNE_TEST_DSN, else a Docker container, else a local cluster); "
+                             "'auto' skips registration when none can be had, 'require' fails "
+                             "(default: auto)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="roll the transaction back; exit 0 only if everything would have registered")
+    parser.add_argument("--no-update-existing", dest="update_existing", action="store_false",
+                        help="skip workflows that are registered already instead of updating them")
+    parser.add_argument("--register-invalid", dest="skip_invalid", action="store_false",
+                        help="register workflows that have lint errors too (the errors become warnings)")
+    parser.add_argument("--use-existing-schema", action="store_true",
+                        help="use the database's attune schema as it is (an Attune database); "
+                             "do not apply the shipped schema SQL")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _error_paths(diagnostics: list[Any]) -> dict[str, list[Any]]:
+    from ..diagnostics import Severity
+
+    by_path: dict[str, list[Any]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.severity >= Severity.ERROR:
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    return by_path
+
+
+def _attach_errors(workspace: Any, errors: dict[str, list[Any]]) -> None:
+    """A workflow is invalid when its graph, its linking action or its pack.yaml has an
+    error: the platform would refuse any of them."""
+    for workflow in workspace.workflows:
+        paths = [workflow.document.path]
+        if workflow.action is not None:
+            paths.append(workflow.action.document.path)
+        if workflow.pack is not None and workflow.pack.manifest is not None:
+            paths.append(workflow.pack.manifest.path)
+        found = [d for path in dict.fromkeys(paths) for d in errors.get(path, [])]
+        kept = [f for f in workflow.findings if f not in found]
+        workflow.findings = found + kept
+
+
+def _print_result(result: Any) -> None:
+    line = f"{result.status:<8} {result.ref_name}  ({result.path})"
+    if result.skipped:
+        line += f": {result.skipped}"
+    print(line)
+    for warning in result.warnings:
+        print(f"         warning: {warning}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..run import lint
+
+    result = lint(args.paths)
+    workspace = result.workspace
+    for problem in workspace.problems:
+        print(f"{problem.path}: {problem.message}", file=sys.stderr)
+    if not workspace.workflows and not workspace.packs:
+        print("attune-lint: no packs found in " + ", ".join(args.paths), file=sys.stderr)
+        return EXIT_USAGE
+    errors = _error_paths(result.diagnostics)
+    for diagnostic in sorted((d for ds in errors.values() for d in ds), key=lambda d: d.sort_key()):
+        print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: error {diagnostic.code} "
+              f"{diagnostic.message}")
+    _attach_errors(workspace, errors)
+
+    from ..registrar.errors import ConnectionFailed, DatabaseUnavailable, RegistrationError
+    from ..registrar.provision import provision_database
+    from ..registrar.registrar import RegistrationOptions
+
+    options = RegistrationOptions(update_existing=args.update_existing, skip_invalid=args.skip_invalid)
+    packs, skipped = _registrable_packs(workspace, errors, options)
+    try:
+        database = provision_database(args.db)
+    except (ConnectionFailed, DatabaseUnavailable) as exc:
+        print(f"attune-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not database.available:
+        print("attune-lint: registration skipped: " + database.describe(), file=sys.stderr)
+        return EXIT_FINDINGS if errors else EXIT_OK
+    try:
+        try:
+            results = skipped + _register(database.dsn, packs, options, args)
+        except RegistrationError as exc:
+            if exc.location is None:  # not about a file: the database itself is unsuitable
+                print(f"attune-lint: {exc.message}", file=sys.stderr)
+                return EXIT_USAGE
+            diagnostic = exc.to_diagnostic()
+            print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: error {diagnostic.code} "
+                  f"{diagnostic.message}")
+            for path, span, note in diagnostic.related:
+                print(f"{path}:{span.line}:{span.column}: note: {note}")
+            print("nothing was registered: the transaction was rolled back")
+            return EXIT_FINDINGS
+        except ConnectionFailed as exc:
+            print(f"attune-lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    finally:
+        database.stop()
+    for item in sorted(results, key=lambda r: (r.path, r.ref_name)):
+        _print_result(item)
+    counts = {status: sum(r.status == status for r in results) for status in ("created", "updated", "skipped")}
+    where = database.describe()
+    summary = (f"{len(results)} workflow(s): {counts['created']} created, {counts['updated']} updated, "
+               f"{counts['skipped']} skipped, in {where}")
+    if args.dry_run:
+        summary += " (dry run: rolled back, nothing written)"
+    print(summary)
+    return EXIT_FINDINGS if counts["skipped"] or errors else EXIT_OK
+
+
+def _registrable_packs(workspace: Any, errors: dict[str, list[Any]], options: Any) -> tuple[list[Any], list[Any]]:
+    """``[(pack, workflows)]`` to register, and results for packs skipped whole because
+    their pack.yaml has errors (the pack row itself would be refused)."""
+    from ..registrar.registrar import RegistrationResult
+
+    by_pack: dict[Any, list[Any]] = {id(p): [] for p in workspace.packs}
+    for workflow in workspace.workflows:
+        if workflow.pack is not None:
+            by_pack.setdefault(id(workflow.pack), []).append(workflow)
+    chosen: list[Any] = []
+    skipped: list[Any] = []
+    for pack in workspace.packs:
+        workflows = by_pack.get(id(pack), [])
+        manifest_errors = errors.get(pack.manifest.path, []) if pack.manifest is not None else []
+        if manifest_errors and options.skip_invalid:
+            first = manifest_errors[0]
+            reason = f"pack.yaml has errors: {first.path}:{first.line}:{first.column}: {first.code} {first.message}"
+            skipped.extend(RegistrationResult(w.ref, None, False, skipped=reason, path=w.document.path)
+                           for w in workflows)
+            continue
+        chosen.append((pack, workflows))
+    return chosen, skipped
+
+
+def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace) -> list[Any]:
+    import psycopg
+
+    from ..registrar.errors import ConnectionFailed
+    from ..registrar.provision import redact_dsn
+    from ..registrar.registrar import WorkflowRegistrar
+    from ..registrar.schema import prepare_schema
+
+    try:
+        conn = psycopg.connect(dsn)
+    except psycopg.OperationalError as exc:
+        raise ConnectionFailed(redact_dsn(dsn), " ".join(str(exc).split())) from None
+    with conn:
+        # A dry run leaves the database as it was, schema included.
+        with conn.transaction(force_rollback=args.dry_run):
+            prepare_schema(conn, use_existing=args.use_existing_schema)
+            return WorkflowRegistrar(conn, options).register_packs(packs)

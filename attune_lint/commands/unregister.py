@@ -1,0 +1,62 @@
+"""``attune-lint unregister REF --db DSN``: delete a workflow definition, as the platform does.
+
+The companion action(s) linked to the definition go with it (FK ON DELETE CASCADE).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "unregister", help="delete a registered workflow definition (and its workflow actions)",
+        description="Delete the active workflow definition REF from Attune's PostgreSQL; its linked "
+                    "actions are deleted with it (ON DELETE CASCADE).",
+    )
+    parser.add_argument("ref", metavar="REF", help="the workflow ref, e.g. mypack.deploy")
+    parser.add_argument("--db", required=True, metavar="DSN", help="the Attune database (a PostgreSQL DSN)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..registrar.provision import parse_db_option
+
+    mode, dsn = parse_db_option(args.db)
+    if dsn is None:
+        print(f"attune-lint: unregister needs a database DSN, not {mode!r}: a throwaway database "
+              "holds nothing to unregister", file=sys.stderr)
+        return EXIT_USAGE
+
+    import psycopg
+
+    from ..registrar.errors import NotFoundError
+    from ..registrar.provision import redact_dsn
+    from ..registrar.registrar import WorkflowRegistrar
+
+    try:
+        conn = psycopg.connect(dsn, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        print(f"attune-lint: cannot connect to the PostgreSQL server at {redact_dsn(dsn)}: "
+              + " ".join(str(exc).split()), file=sys.stderr)
+        return EXIT_USAGE
+    with conn:
+        try:
+            actions = conn.execute(
+                "SELECT a.ref FROM attune.action a JOIN attune.workflow_definition wd "
+                "ON a.workflow_def = wd.id WHERE wd.ref = %s AND wd.retired_at IS NULL ORDER BY a.ref",
+                (args.ref,)).fetchall()
+            definition_id = WorkflowRegistrar(conn).unregister_workflow(args.ref)
+        except NotFoundError as exc:
+            print(f"attune-lint: {exc.message}", file=sys.stderr)
+            return EXIT_FINDINGS
+        except psycopg.errors.UndefinedTable:
+            print("attune-lint: the database has no attune schema", file=sys.stderr)
+            return EXIT_USAGE
+    removed = ", ".join(r[0] for r in actions) or "none"
+    print(f"unregistered {args.ref} (workflow definition {definition_id}); actions removed with it: {removed}")
+    return EXIT_OK
