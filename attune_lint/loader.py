@@ -197,13 +197,10 @@ def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
                       chosen: set[Path] | None) -> None:
     workflows = pack_workflows(pack, store)
     wanted = None if chosen is None else {_norm(p) for p in chosen}
-    if wanted is not None:
-        # A changed action file re-checks the workflow it links.
-        for action in pack.actions:
-            if _norm(action.path) in wanted:
-                graph = linked_graph_path(pack, action)
-                if graph is not None:
-                    wanted.add(_norm(graph))
+    if wanted is not None and any(_norm(a.path) in wanted for a in pack.actions):
+        # A changed action file re-checks the pack's workflows: the one it links and the
+        # ones that call it (by its old or its new ref, so all of them).
+        wanted.update(_norm(w.file.path) for w in workflows)
 
     def selected(path: Path) -> bool:
         return wanted is None or _norm(path) in wanted

@@ -19,3 +19,20 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
+
+
+PACK_YAML = 'ref: acme\nlabel: Acme\nversion: "1.0.0"\n'
+
+
+def lint_pack(root: Path, files: dict[str, str], *paths: str, settings=None):  # type: ignore[no-untyped-def]
+    """Write a pack ``acme`` with ``files`` under ``root`` and lint it (or only ``paths``)."""
+    from attune_lint.run import lint
+
+    pack = write_files(root / "acme", {"pack.yaml": PACK_YAML, **files})
+    targets = [pack / p for p in paths] if paths else [pack]
+    return lint(targets, settings)
+
+
+def found(result, prefix: str = "AL") -> list[tuple[str, int, int]]:  # type: ignore[no-untyped-def]
+    """(code, line, column) of every diagnostic whose code starts with ``prefix``."""
+    return [(d.code, d.line, d.column) for d in result.diagnostics if d.code.startswith(prefix)]
