@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Severity
@@ -17,19 +18,39 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "check", help="lint pack files (the default command)",
         description="Lint Attune packs: pack.yaml, action files and workflow files. PATH may be a "
-                    "pack root, a folder holding packs, or single files (each checked with its pack's context).",
+                    "pack root, a folder holding packs, or single files (each checked with its pack's context). "
+                    "Settings come from [tool.attune-lint] in pyproject.toml or .attune-lint.yaml, found from "
+                    "the current folder upwards; flags override them.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="packs, folders of packs or files (default: .)")
     parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text",
                         help="output format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", default=None,
+                        help="write the --format output to FILE (atomically); the text report still goes "
+                             "to the terminal")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="read settings from FILE (pyproject.toml, another .toml or a YAML file) "
+                             "instead of searching for one")
+    parser.add_argument("--no-config", action="store_true",
+                        help="ignore configuration files: defaults and flags only")
+    parser.add_argument("--show-config", action="store_true",
+                        help="print the effective settings and where each came from, then exit")
     parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
                         help="lowest severity that makes the exit status 1 (default: error)")
     parser.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                         help="largest file read, in bytes (default: 1048576, as the platform)")
     parser.add_argument("--select", action="append", default=[], metavar="CODE",
-                        help="check only these rule codes or names (repeatable, comma-separated)")
+                        help="check only these rule codes or names (repeatable, comma-separated; "
+                             "replaces the configured list)")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
-                        help="skip these rule codes or names (repeatable, comma-separated)")
+                        help="skip these rule codes or names (repeatable, comma-separated; added to the "
+                             "configured list)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip files matching GLOB (repeatable; added to the configured list)")
+    parser.add_argument("--baseline", metavar="FILE", default=None,
+                        help="report only findings that are not recorded in FILE")
+    parser.add_argument("--write-baseline", metavar="FILE", default=None,
+                        help="record the findings of this run in FILE (the exit status is then 0)")
     parser.add_argument("--no-snippet", action="store_true", help="text format: no source line and caret")
     parser.add_argument("--quiet", "-q", action="store_true", help="text format: no closing summary")
     parser.set_defaults(run=run)
@@ -40,50 +61,115 @@ def _codes(values: list[str]) -> tuple[str, ...]:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
+class UsageError(Exception):
+    """A bad flag value; printed as ``attune-lint: message`` with exit status 2."""
+
+
 def settings_from_args(args: argparse.Namespace) -> Any:
+    """The configuration file's settings (unless --no-config) overridden by the flags.
+
+    Raises ``config.ConfigError`` for a bad configuration file and ``UsageError`` for a bad flag.
+    """
     from dataclasses import replace
 
+    from ..config import load_settings
+    from ..rules.catalog import find_rule
     from ..settings import Settings
 
-    settings = Settings()
+    if getattr(args, "no_config", False):
+        settings = Settings(origins={})
+    else:
+        config = getattr(args, "config", None)
+        settings = load_settings(Path(config) if config else None)
+    origins = dict(settings.origins)
     changes: dict[str, Any] = {}
+
+    def flag(field: str, name: str, value: Any) -> None:
+        changes[field] = value
+        origins[field] = f"command line ({name})"
+
+    for name, values in (("--select", args.select), ("--ignore", args.ignore)):
+        for code in _codes(values):
+            if find_rule(code) is None:
+                raise UsageError(f"{name}: unknown rule code or name {code!r} (see 'attune-lint rules')")
     if args.fail_on:
-        changes["fail_on"] = Severity.parse(args.fail_on)
+        flag("fail_on", "--fail-on", Severity.parse(args.fail_on))
     if args.max_file_size is not None:
-        changes["max_file_size"] = args.max_file_size
+        flag("max_file_size", "--max-file-size", args.max_file_size)
     if args.select:
-        changes["select"] = _codes(args.select)
+        flag("select", "--select", _codes(args.select))
     if args.ignore:
-        changes["ignore"] = settings.ignore + _codes(args.ignore)
+        flag("ignore", "--ignore", settings.ignore + _codes(args.ignore))
+    if getattr(args, "exclude", None):
+        flag("exclude", "--exclude", settings.exclude + tuple(args.exclude))
+    for field in ("select", "ignore", "severity_overrides", "per_file_ignores", "exclude", "max_file_size",
+                  "external_actions", "strict_external_actions", "fail_on"):
+        origins.setdefault(field, "default")
+    changes["origins"] = origins
     return replace(settings, **changes)
 
 
 def use_colour(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     if os.environ.get("NO_COLOR") is not None:
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def _error(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..report import reporter
+    from .. import baseline as baseline_file
+    from ..config import ConfigError, describe
+    from ..report import reporter, text
     from ..run import lint
 
     if args.max_file_size is not None and args.max_file_size <= 0:
-        print("attune-lint: --max-file-size must be a positive number of bytes", file=sys.stderr)
-        return EXIT_USAGE
-    settings = settings_from_args(args)
-    result = lint(args.paths or ["."], settings)
-    module = reporter(args.format)
-    if args.format == "text":
-        from ..report import text
+        return _error("attune-lint: --max-file-size must be a positive number of bytes")
+    try:
+        settings = settings_from_args(args)
+    except ConfigError as exc:
+        return _error(str(exc))
+    except UsageError as exc:
+        return _error(f"attune-lint: {exc}")
+    if args.show_config:
+        print(describe(settings))
+        return EXIT_OK
 
-        body = text.render(result.diagnostics, result.line_of, use_colour(sys.stdout), not args.no_snippet)
-        if body:
-            print(body)
-        if not args.quiet:
-            print(("\n" if body else "") + text.summary(result.files_checked, result.diagnostics, result.seconds))
+    result = lint(args.paths or ["."], settings)
+    accepted = False
+    try:
+        if args.write_baseline:
+            count = baseline_file.write(result.diagnostics, result.line_of, Path(args.write_baseline))
+            print(f"attune-lint: recorded {count} finding{'s' if count != 1 else ''} in {args.write_baseline}",
+                  file=sys.stderr)
+            accepted = True
+        if args.baseline:
+            outcome = baseline_file.apply(result.diagnostics, result.line_of, Path(args.baseline))
+            result.diagnostics = outcome.new
+            result.extra["baseline"] = {"hidden": outcome.hidden, "disappeared": outcome.disappeared}
+    except baseline_file.BaselineError as exc:
+        return _error(f"attune-lint: {exc}")
+    except OSError as exc:
+        return _error(f"attune-lint: cannot write baseline {args.write_baseline}: {exc.strerror or exc}")
+
+    terminal = use_colour(sys.stdout)
+    if args.output:
+        try:
+            baseline_file.write_atomic(Path(args.output), reporter(args.format).render_run(result) + "\n")
+        except OSError as exc:
+            return _error(f"attune-lint: cannot write {args.output}: {exc.strerror or exc}")
+    if args.output or args.format == "text":
+        report = text.render_run(result, terminal, snippet=not args.no_snippet, closing=not args.quiet)
+        if report:
+            print(report)
     else:
-        print(module.render_run(result))
+        print(reporter(args.format).render_run(result))
     if not result.workspace.targets and not result.workspace.problems:
         print("attune-lint: no pack files found in " + ", ".join(args.paths or ["."]), file=sys.stderr)
+    if accepted:
+        return EXIT_OK
     return EXIT_FINDINGS if result.failed else EXIT_OK

@@ -8,6 +8,9 @@ from types import ModuleType
 FORMATS: dict[str, str] = {
     "text": "attune_lint.report.text",
     "json": "attune_lint.report.json_format",
+    "sarif": "attune_lint.report.sarif",
+    "github": "attune_lint.report.github",
+    "junit": "attune_lint.report.junit",
 }
 
 

@@ -40,7 +40,10 @@ def render(diagnostics: list[Diagnostic], line_of: LineLookup, colour: bool = Fa
     return "\n".join(format_diagnostic(d, line_of, colour, snippet) for d in diagnostics)
 
 
-def summary(files: int, diagnostics: list[Diagnostic], seconds: float) -> str:
+def summary(files: int, diagnostics: list[Diagnostic], seconds: float,
+            baseline: dict[str, int] | None = None) -> str:
+    """``N files checked, E errors, W warnings in T s``; with a baseline, also how many
+    known findings it hid and how many of its entries no longer occur."""
     errors = sum(1 for d in diagnostics if d.severity == Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity == Severity.WARNING)
     infos = sum(1 for d in diagnostics if d.severity == Severity.INFO)
@@ -49,10 +52,19 @@ def summary(files: int, diagnostics: list[Diagnostic], seconds: float) -> str:
              f"{warnings} warning{'s' if warnings != 1 else ''}"]
     if infos:
         parts.append(f"{infos} info")
-    return ", ".join(parts) + f" in {seconds:.2f}s"
+    line = ", ".join(parts) + f" in {seconds:.2f}s"
+    if baseline is not None:
+        hidden, gone = baseline.get("hidden", 0), baseline.get("disappeared", 0)
+        line += (f"; baseline: {hidden} known finding{'s' if hidden != 1 else ''} hidden, "
+                 f"{gone} no longer found")
+    return line
 
 
-def render_run(result: RunResult, colour: bool = False) -> str:
-    body = render(result.diagnostics, result.line_of, colour)
-    closing = summary(result.files_checked, result.diagnostics, result.seconds)
-    return f"{body}\n\n{closing}" if body else closing
+def render_run(result: RunResult, colour: bool = False, snippet: bool = True, closing: bool = True) -> str:
+    body = render(result.diagnostics, result.line_of, colour, snippet)
+    if not closing:
+        return body
+    baseline = result.extra.get("baseline")
+    line = summary(result.files_checked, result.diagnostics, result.seconds,
+                   baseline if isinstance(baseline, dict) else None)
+    return f"{body}\n\n{line}" if body else line
