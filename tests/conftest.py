@@ -28,6 +28,10 @@ def corpus_packs(tmp_path: Path, corpus: Path) -> Path:
                 examples / "process_cached_users.yaml")
     shutil.copy(corpus / "docs" / "examples" / "cache-iteration-workflow.workflow.yaml",
                 examples / "workflows" / "process_cached_users.workflow.yaml")
+    # The example calls examples.process_user_batch, an action of the pack it is meant for.
+    (examples / "process_user_batch.yaml").write_text(
+        "ref: examples.process_user_batch\nlabel: Process User Batch\nrunner_type: python\n"
+        "entry_point: process_user_batch.py\n")
     (packs / "examples" / "pack.yaml").write_text('ref: examples\nlabel: Examples\nversion: "1.0.0"\n')
     (packs / "test_pack" / "pack.yaml").write_text('ref: test_pack\nlabel: Test Pack\nversion: "1.0.0"\n')
     return packs
