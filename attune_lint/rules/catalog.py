@@ -58,6 +58,8 @@ RULE_MODULES: tuple[str, ...] = (
     "attune_lint.rules.graph",
     "attune_lint.rules.references",
     "attune_lint.rules.gotchas",
+    "attune_lint.rules.templates",
+    "attune_lint.rules.expression_names",
     "attune_lint.rules.meta",
 )
 
