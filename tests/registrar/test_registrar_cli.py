@@ -118,3 +118,26 @@ def test_server_down_is_a_usage_error(make_pack, capsys, command) -> None:
     err = capsys.readouterr().err
     assert f"cannot connect to the PostgreSQL server at 127.0.0.1:{port}/d as u" in err
     assert "pw" not in err.replace(f"{port}", "")
+
+
+def test_use_existing_schema(pg_dsn, make_pack, unique, cleanup, capsys) -> None:
+    from psycopg.conninfo import make_conninfo
+
+    name = f"ex{unique}"
+    cleanup.append(name)
+    root = make_pack(name, {"workflows/a.yaml": simple_workflow(f"{name}.a")})
+    assert main(["register", str(root), "--db", pg_dsn, "--use-existing-schema"]) == 0
+    assert rows(pg_dsn, name) == [(f"{name}.a", "Flow", f"{name}.a")]
+    capsys.readouterr()
+
+    empty = f"empty_{unique}"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{empty}"')  # a fixed-format identifier, not a value
+        try:
+            empty_dsn = make_conninfo(pg_dsn, dbname=empty)
+            assert main(["register", str(root), "--db", empty_dsn, "--use-existing-schema"]) == 2
+            assert "the database has no attune.pack" in capsys.readouterr().err
+            with psycopg.connect(empty_dsn) as conn:  # nothing was created there
+                assert conn.execute("SELECT to_regnamespace('attune')").fetchone() == (None,)
+        finally:
+            admin.execute(f'DROP DATABASE "{empty}"')
