@@ -295,3 +295,29 @@ def test_result_is_the_seeds_record() -> None:
     fields = [f.name for f in dataclasses.fields(RegistrationResult)][:4]
     assert fields == ["ref_name", "workflow_def_id", "created", "warnings"]
     assert RegistrationOptions() == RegistrationOptions(update_existing=True, skip_invalid=True)
+
+
+def _round_trips(db, tmp_path, run) -> int:
+    """Client Sync messages (one per round trip) sent while ``run()`` runs (libpq trace)."""
+    import psycopg
+
+    trace = tmp_path / f"trace{len(list(tmp_path.iterdir()))}.txt"
+    with open(trace, "w") as handle:
+        db.pgconn.trace(handle.fileno())
+        db.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            run()
+        finally:
+            db.pgconn.untrace()
+    return sum(1 for line in trace.read_text().splitlines() if line.split("\t")[:1] == ["F"] and "\tSync" in line)
+
+
+def test_round_trips_do_not_grow_with_the_number_of_workflows(db, make_pack, tmp_path) -> None:
+    def register(name: str, n: int) -> int:
+        files = {f"workflows/w{i:03}.yaml": simple_workflow(f"{name}.w{i:03}") for i in range(n)}
+        pack, workflows = load_pack(make_pack(name, files))
+        return _round_trips(db, tmp_path, lambda: WorkflowRegistrar(db).register_pack(pack, workflows))
+
+    few, many = register("few", 5), register("many", 150)
+    assert many == few, (few, many)
+    assert many < 20, many
