@@ -143,7 +143,7 @@ class LocalCluster:
         try:
             subprocess.run(_as_server_user([str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
                                             "-m", "immediate", "-w", "-t", "30", "stop"]),
-                           capture_output=True, timeout=60, check=False)
+                           capture_output=True, timeout=60, check=False, cwd=self.base)
         except (OSError, subprocess.SubprocessError):
             pass
         finally:
@@ -212,7 +212,7 @@ def start_local_cluster(bindir: Path | None = None) -> LocalCluster:
             os.chown(pwfile, server_user.pw_uid, server_user.pw_gid)
         _run([str(bindir / "initdb"), "-D", str(base / "data"), "-U", SUPERUSER,
               "--pwfile", str(pwfile), "--auth-host=scram-sha-256", "--auth-local=scram-sha-256",
-              "-E", "UTF8", "--no-locale", "--no-sync"], "initdb")
+              "-E", "UTF8", "--no-locale", "--no-sync"], "initdb", base)
         pwfile.unlink()
         cluster: LocalCluster | None = None
         for _attempt in range(3):  # a free port can be taken between probe and bind
@@ -221,7 +221,7 @@ def start_local_cluster(bindir: Path | None = None) -> LocalCluster:
             cluster = LocalCluster(bindir, base, port, password)
             try:
                 _run([str(bindir / "pg_ctl"), "-D", str(base / "data"), "-l", str(base / "server.log"),
-                      "-w", "-t", str(START_TIMEOUT_SECONDS), "start"], "pg_ctl start")
+                      "-w", "-t", str(START_TIMEOUT_SECONDS), "start"], "pg_ctl start", base)
                 break
             except LocalClusterError:
                 if _attempt == 2:
@@ -264,9 +264,10 @@ def _conf_quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "''")
 
 
-def _run(argv: list[str], what: str) -> None:
+def _run(argv: list[str], what: str, cwd: Path) -> None:
+    # Run from a folder the postgres user can enter: the caller's may be closed to it.
     try:
-        proc = subprocess.run(_as_server_user(argv), capture_output=True, text=True,
+        proc = subprocess.run(_as_server_user(argv), capture_output=True, text=True, cwd=cwd,
                               timeout=START_TIMEOUT_SECONDS + 30, check=False,
                               env={**os.environ, "LC_ALL": "C", "LANG": "C"})
     except (OSError, subprocess.SubprocessError) as exc:
