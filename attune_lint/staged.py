@@ -31,9 +31,6 @@ _PACK_FILE = re.compile(PACK_FILE_PATTERN)
 _EXCLUDED = re.compile(EXCLUDE_PATTERN)
 
 MANIFEST = "pack.yaml"
-# Configuration the linter finds from the current folder upwards; copied along a pack's
-# ancestors so that the run in the temporary folder sees the committed configuration.
-CONFIG_FILES = (".attune-lint.yaml", "pyproject.toml")
 ZERO_SHA = re.compile(r"^0+$")
 GITLINK_MODE = "160000"
 
@@ -91,7 +88,6 @@ class Plan:
 
     pack_roots: list[str]      # repository-relative ('' is the repository root itself)
     targets: list[str]         # repository-relative paths given to the linter
-    extra_files: list[str]     # configuration and top-level files written out too
 
     @property
     def empty(self) -> bool:
@@ -216,26 +212,13 @@ def plan(snapshot: Snapshot, changed: Iterable[str], limit_to: Iterable[str] = (
         if not any(_under(f, root) for f in snapshot.files):
             del roots[root]  # the whole pack was deleted: nothing left to lint
     kept = [t for t in targets if t == "." or any(_under(t, r) for r in roots)]
-    return Plan(sorted(roots), sorted(kept, key=lambda t: (t.count("/"), t)), _extra_files(snapshot, roots))
-
-
-def _extra_files(snapshot: Snapshot, roots: Iterable[str]) -> list[str]:
-    """Top-level files of the repository (configuration, catalogs) and the configuration files
-    in each pack's folder and its ancestors."""
-    wanted = {f for f in snapshot.files if "/" not in f}
-    for root in roots:
-        folder = PurePosixPath(root) if root else None
-        while folder is not None:
-            prefix = "" if str(folder) == "." else f"{folder}/"
-            wanted.update(f"{prefix}{name}" for name in CONFIG_FILES if f"{prefix}{name}" in snapshot.files)
-            folder = folder.parent if str(folder) != "." else None
-    return sorted(wanted)
+    return Plan(sorted(roots), sorted(kept, key=lambda t: (t.count("/"), t)))
 
 
 def materialise(snapshot: Snapshot, work_plan: Plan, dest: Path) -> None:
-    """Write the planned packs and extra files, as the snapshot has them, below ``dest``."""
+    """Write every file of the planned packs (scripts too: checks may look for an action's
+    entry point), as the snapshot has them, below ``dest``."""
     paths = {f for f in snapshot.files if any(_under(f, root) for root in work_plan.pack_roots)}
-    paths.update(work_plan.extra_files)
     if not paths:
         return
     payload = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in sorted(paths))

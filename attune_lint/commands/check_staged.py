@@ -3,7 +3,8 @@
 The plain git hooks in ``hooks/`` call this. It lists the pack files the commit touches,
 writes the index's version of their packs into a temporary folder that mirrors the
 repository, and runs ``check`` there, from the temporary root, so the printed paths read
-like repository-relative paths. It accepts every option of ``check``.
+like repository-relative paths. It accepts every option of ``check``. The configuration
+file is the one ``check`` would find from the current folder (the working tree's copy).
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print("attune-lint: --base needs --commit", file=sys.stderr)
         return EXIT_USAGE
     _absolute_path_options(args)
+    _pin_config(args)
     try:
         root = staged.repository_root()
         if args.pre_push:
@@ -78,6 +80,21 @@ def _absolute_path_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if isinstance(value, str) and value not in ("", "-"):
             setattr(args, name, os.path.abspath(value))
+
+
+def _pin_config(args: argparse.Namespace) -> None:
+    """Name the configuration file found from the current folder explicitly: the check runs
+    in the temporary folder, where the search would find nothing, and a configuration may
+    name files (action catalogs) relative to itself that only exist in the repository."""
+    if getattr(args, "config", None) or getattr(args, "no_config", False) or not hasattr(args, "config"):
+        return
+    try:
+        from ..config import find_config
+    except ImportError:  # pragma: no cover - a linter without configuration files
+        return
+    found = find_config(Path.cwd())
+    if found is not None:
+        args.config = str(found.resolve())
 
 
 def _rev(root: Path, rev: str) -> str:
