@@ -41,6 +41,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def _have_psycopg() -> bool:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        print("attune-lint: registration needs psycopg 3: pip install 'attune-lint[registrar]'",
+              file=sys.stderr)
+        return False
+    return True
+
+
 def _error_paths(diagnostics: list[Any]) -> dict[str, list[Any]]:
     from ..diagnostics import Severity
 
@@ -83,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{problem.path}: {problem.message}", file=sys.stderr)
     if not workspace.workflows and not workspace.packs:
         print("attune-lint: no packs found in " + ", ".join(args.paths), file=sys.stderr)
+        return EXIT_USAGE
+    if not _have_psycopg():
         return EXIT_USAGE
     errors = _error_paths(result.diagnostics)
     for diagnostic in sorted((d for ds in errors.values() for d in ds), key=lambda d: d.sort_key()):

@@ -32,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
               "holds nothing to unregister", file=sys.stderr)
         return EXIT_USAGE
 
+    from .register import _have_psycopg
+
+    if not _have_psycopg():
+        return EXIT_USAGE
     import psycopg
 
     from ..registrar.errors import NotFoundError
