@@ -152,9 +152,14 @@ def register_dsn() -> Iterator[str]:
     if not _committed("attune_lint/commands/register.py", _project_head()):
         pytest.skip("the register command is not committed in this checkout yet")
     pytest.importorskip("psycopg")
-    from attune_lint.registrar.provision import provision_database
+    from attune_lint.registrar.provision import MODE_ENV, provision_database
 
-    database = provision_database("auto")
+    # CI sets ATTUNE_TEST_DB_MODE=require: no database is then a failure, not a skip.
+    mode = os.environ.get(MODE_ENV, "auto").strip() or "auto"
+    try:
+        database = provision_database(mode)
+    except Exception as exc:  # DatabaseUnavailable / ConnectionFailed in require mode
+        pytest.fail(f"no PostgreSQL for the registration hook ({mode}): {exc}", pytrace=False)
     if not database.available:
         pytest.skip("no PostgreSQL for the registration hook: " + database.describe())
     try:
