@@ -116,6 +116,10 @@ def run(args: argparse.Namespace) -> int:
     if not database.available:
         print("attune-lint: registration skipped: " + database.describe(), file=sys.stderr)
         return EXIT_FINDINGS if errors else EXIT_OK
+    if database.backend in ("docker", "local"):
+        passed_over = [r for r in database.reasons if not r.startswith("no DSN given")]
+        print(f"attune-lint: registering into {database.describe()}"
+              + (f" ({'; '.join(passed_over)})" if passed_over else ""), file=sys.stderr)
     try:
         try:
             results = skipped + _register(database.dsn, packs, options, args)
