@@ -420,7 +420,8 @@ def read_action_catalog(file: Path) -> tuple[str, ...]:
 
     document = load_yaml_text(text, str(file))
     for finding in document.findings:
-        if finding.severity == Severity.ERROR:
+        # A list at the top is what a catalog is; only real YAML errors matter here.
+        if finding.severity == Severity.ERROR and finding.rule != "root-not-mapping":
             raise ConfigError(str(file), finding.line, finding.column, finding.message)
     data = to_python(document.root) if document.root is not None else []
     if isinstance(data, dict):

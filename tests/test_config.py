@@ -216,3 +216,42 @@ def test_max_file_size_from_configuration(tmp_path: Path, monkeypatch: pytest.Mo
     code, lines = _run(["packs", "--no-snippet"], capsys)
     assert code == 1
     assert any("packs/acme/workflows/flow.yaml:1:1: error" in line and "50 bytes" in line for line in lines)
+
+
+# --- the documentation's examples are real ---------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+
+
+def _doc_block(language: str, containing: str) -> str:
+    import re
+
+    blocks = re.findall(rf"```{language}\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    return next(block for block in blocks if containing in block)
+
+
+def test_documented_examples_load(tmp_path: Path) -> None:
+    write_files(tmp_path, {"ci/platform-actions.yaml": "- core.echo\n- core.noop\n",
+                           "ci/platform-actions.txt": "core.echo\n"})
+    (tmp_path / "pyproject.toml").write_text(_doc_block("toml", "[tool.attune-lint]"), encoding="utf-8")
+    from_toml = load_settings(tmp_path / "pyproject.toml")
+    assert from_toml.fail_on == Severity.WARNING and "AL305" in from_toml.ignore
+    (tmp_path / ".attune-lint.yaml").write_text(_doc_block("yaml", "per-file-ignores:"), encoding="utf-8")
+    from_yaml = load_settings(tmp_path / ".attune-lint.yaml")
+    assert from_yaml.severity_overrides == (("unquoted-string", Severity.ERROR),)
+
+
+def test_every_setting_and_flag_is_documented() -> None:
+    import argparse
+
+    from attune_lint.commands import check
+    from attune_lint.config import KNOWN_SETTINGS
+
+    text = DOC.read_text(encoding="utf-8")
+    for name in KNOWN_SETTINGS:
+        assert f"`{name}`" in text, name
+    parser = check.add_parser(argparse.ArgumentParser().add_subparsers())
+    for action in parser._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in text, option
