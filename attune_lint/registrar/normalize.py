@@ -31,7 +31,7 @@ TIMED_OUT = "{{ timed_out() }}"
 LEGACY_TASK_KEYS = ("on_success", "on_failure", "on_complete", "on_timeout", "decision", "publish")
 
 
-def _text(value: Any) -> Any:
+def yaml_text(value: Any) -> Any:
     """A YAML scalar read as a Rust ``String`` (serde_yaml reads ``1.0`` as ``"1.0"``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -47,7 +47,7 @@ def _text(value: Any) -> Any:
 
 
 def _opt_text(value: Any) -> Any:
-    return None if value is None else _text(value)
+    return None if value is None else yaml_text(value)
 
 
 def _list(value: Any) -> list[Any]:
@@ -67,12 +67,12 @@ def normalize_transition(raw: Any) -> dict[str, Any]:
     data = _map(raw)
     out: dict[str, Any] = {}
     if data.get("when") is not None:
-        out["when"] = _text(data["when"])
+        out["when"] = yaml_text(data["when"])
     publish = _list(data.get("publish"))
     if publish:
         out["publish"] = publish
     if data.get("do") is not None:
-        out["do"] = [_text(t) for t in _list(data["do"])]
+        out["do"] = [yaml_text(t) for t in _list(data["do"])]
     if data.get("__chart_meta__") is not None:
         out["__chart_meta__"] = data["__chart_meta__"]
     return out
@@ -88,15 +88,15 @@ def legacy_transitions(task: dict[str, Any]) -> list[dict[str, Any]]:
                       ("on_complete", None), ("on_timeout", TIMED_OUT)):
         target = task.get(key)
         if target is not None:
-            transition: dict[str, Any] = {"do": [_text(target)]}
+            transition: dict[str, Any] = {"do": [yaml_text(target)]}
             if when is not None:
                 transition = {"when": when, **transition}
             transitions.append(transition)
     for branch in _list(task.get("decision")):
         branch = _map(branch)
-        transition = {"do": [_text(branch.get("next"))]}
+        transition = {"do": [yaml_text(branch.get("next"))]}
         if branch.get("when") is not None:  # a `default: true` branch becomes unconditional
-            transition = {"when": _text(branch["when"]), **transition}
+            transition = {"when": yaml_text(branch["when"]), **transition}
         transitions.append(transition)
     publish = _list(task.get("publish"))
     if publish:
@@ -132,9 +132,9 @@ def _iterate_cache(raw: Any) -> Any:
     out: dict[str, Any] = {}
     for key in ("owner_type", "owner_ref"):  # skip_serializing_if = None
         if raw.get(key) is not None:
-            out[key] = _text(raw[key])
+            out[key] = yaml_text(raw[key])
     out["namespace"] = _opt_text(raw.get("namespace"))
-    out["generation"] = _text(raw.get("generation", "active"))
+    out["generation"] = yaml_text(raw.get("generation", "active"))
     out["page_size"] = raw.get("page_size", 100)
     out["require_fresh"] = raw.get("require_fresh", False)
     return out
@@ -158,7 +158,7 @@ def normalize_task(raw: Any, depth: int = 0) -> dict[str, Any]:
     sub_tasks = task.get("tasks")
     permission = task.get("permission_set_refs", task.get("permission_set_ref"))
     out: dict[str, Any] = {
-        "name": _text(task.get("name")),
+        "name": yaml_text(task.get("name")),
         "type": task.get("type", "action"),
         "action": _opt_text(task.get("action")),
         "input": _map(task.get("input")) if task.get("input") is not None else {},
@@ -193,7 +193,7 @@ def _legacy_as_stored(task: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ("on_success", "on_failure", "on_complete", "on_timeout"):
         if task.get(key) is not None:
-            out[key] = _text(task[key])
+            out[key] = yaml_text(task[key])
     decision = [
         {"when": _opt_text(_map(b).get("when")), "next": _opt_text(_map(b).get("next")),
          "default": bool(_map(b).get("default", False))}
@@ -214,17 +214,17 @@ def normalize_definition(raw: dict[str, Any]) -> dict[str, Any]:
     data = _map(raw)
     output_map = data.get("output_map")
     out: dict[str, Any] = {
-        "ref": _text(data.get("ref")) if data.get("ref") is not None else "",
-        "label": _text(data.get("label")) if data.get("label") is not None else "",
+        "ref": yaml_text(data.get("ref")) if data.get("ref") is not None else "",
+        "label": yaml_text(data.get("label")) if data.get("label") is not None else "",
         "description": _opt_text(data.get("description")),
         "version": _opt_text(data.get("version")),
         "parameters": data.get("parameters"),
         "output": data.get("output"),
         "vars": _map(data.get("vars")),
         "tasks": [normalize_task(t) for t in _list(data.get("tasks"))],
-        "output_map": ({str(k): _text(v) for k, v in output_map.items()}
+        "output_map": ({str(k): yaml_text(v) for k, v in output_map.items()}
                        if isinstance(output_map, dict) else None),
-        "tags": [_text(t) for t in _list(data.get("tags"))],
+        "tags": [yaml_text(t) for t in _list(data.get("tags"))],
     }
     policy = data.get("cancellation_policy", DEFAULT_CANCELLATION_POLICY)
     if policy is not None and policy != DEFAULT_CANCELLATION_POLICY:
@@ -280,15 +280,15 @@ def _action_linked(loaded: LoadedWorkflow, definition: dict[str, Any], pack_ref:
     """Pack component loader: fill the graph from the action, schemas from the action."""
     assert loaded.action is not None
     action = _map(loaded.action.data)
-    action_ref = _text(action.get("ref")) or loaded.file.ref
+    action_ref = yaml_text(action.get("ref")) or loaded.file.ref
     action_name = action_ref.split(".", 1)[-1] if isinstance(action_ref, str) else loaded.file.name
-    action_label = _text(action.get("label")) or label_from_name(action_name)
+    action_label = yaml_text(action.get("label")) or label_from_name(action_name)
     if not definition["ref"]:
         definition["ref"] = action_ref
     if not definition["label"]:
         definition["label"] = action_label
     if definition["description"] is None:
-        definition["description"] = _text(action.get("description")) or ""
+        definition["description"] = yaml_text(action.get("description")) or ""
     if not definition["tags"]:
         definition["tags"] = _string_tags(action.get("tags"))
     graph = loaded.definition if isinstance(loaded.definition, dict) else {}
@@ -298,7 +298,7 @@ def _action_linked(loaded: LoadedWorkflow, definition: dict[str, Any], pack_ref:
         "ref": action_ref,
         "label": action_label,
         "description": _opt_text(action.get("description")),
-        "entrypoint": _text(action.get("workflow_file")) or loaded.file.path.name,
+        "entrypoint": yaml_text(action.get("workflow_file")) or loaded.file.path.name,
         "param_schema": action.get("parameters"),
         "out_schema": action.get("output"),
         "enabled": action.get("enabled", True) is not False,

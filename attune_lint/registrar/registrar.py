@@ -29,7 +29,7 @@ from ..model import LoadedWorkflow, Pack
 from ..yaml_loader import YamlDocument
 from ..yamltree import key_at_path, node_at_path
 from .errors import Location, NotFoundError, RegistrationError
-from .normalize import StoredWorkflow, _text, stored_workflow
+from .normalize import StoredWorkflow, stored_workflow, yaml_text
 
 _LOCK_PREFIX = "attune_lint.register:"
 
@@ -392,9 +392,9 @@ def _pack_row(pack: Pack) -> dict[str, Any]:
     mapping = lambda key: data.get(key) if isinstance(data.get(key), dict) else {}  # noqa: E731
     return {
         "ref": pack.ref,
-        "label": _text(label),
-        "description": _text(data.get("description")),
-        "version": _text(data.get("version")),
+        "label": yaml_text(label),
+        "description": yaml_text(data.get("description")),
+        "version": yaml_text(data.get("version")),
         "conf_schema": Jsonb(mapping("conf_schema")),
         "config": Jsonb(mapping("config")),
         "meta": Jsonb(mapping("meta")),

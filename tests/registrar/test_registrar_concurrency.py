@@ -5,13 +5,11 @@ names and delete them (with everything that cascades) at the end.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 

@@ -1,7 +1,6 @@
 """Where the database comes from: explicit DSN, Docker, local cluster, or none and why."""
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
