@@ -1,1 +1,76 @@
-"""pytest plugin entry point (registered as ``pytest11: attune``)."""
+"""pytest plugin entry point (registered as ``pytest11: attune``).
+
+Installed, this module loads in every pytest run of the environment, so it only
+registers its options, markers and fixtures unless ``--attune-packs`` or the ini option
+``attune_packs_enabled = true`` switches the pack checks on. The linter itself
+(``attune_lint.run``, PyYAML, jsonschema) is imported only once a pack file is collected.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .collection import STATE_KEY, AttuneSession, state_of
+from .fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
+from .items import VALIDATE, AttuneFile, AttuneItem
+from .reporting import AttuneReporter
+
+MARKERS = (
+    "attune: an Attune pack check collected by pytest-attune (--attune-packs)",
+    "attune_db: an Attune check that needs a PostgreSQL database",
+    "attune_pack(name): an Attune check of the pack NAME",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("attune", "Attune packs (pytest-attune)")
+    group.addoption("--attune-packs", action="store_true", dest="attune_packs", default=False,
+                    help="collect every workflow file of the Attune packs among the collected "
+                         "paths (and the ini option attune_packs) as a test item")
+    parser.addini("attune_packs_enabled", type="bool", default=False,
+                  help="collect Attune packs as if --attune-packs were given")
+    parser.addini("attune_packs", type="linelist", default=[],
+                  help="pack roots or folders of packs, relative to the rootdir, collected in "
+                       "addition to testpaths when no path is given on the command line")
+    parser.addini("attune_lint_config", type="string", default="",
+                  help="attune-lint configuration file, relative to the rootdir (default: "
+                       "the project's own, found as attune-lint finds it)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    state = AttuneSession(config)
+    config.stash[STATE_KEY] = state
+    if state.enabled:
+        state.item_kinds.append(VALIDATE)
+        # pytest has no hook to add collection paths; testpaths-style extra roots are
+        # appended to the arguments it is about to collect (xdist workers recompute the
+        # same list from the same invocation, so collection stays identical).
+        config.args.extend(state.extra_args())
+        config.pluginmanager.register(AttuneReporter(state), "attune-reporter")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or not state.enabled:
+        return None
+    roots = ", ".join(str(p) for p in config.getini("attune_packs")) or "none"
+    return f"attune: pack checks on; extra pack roots: {roots}"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AttuneFile | None:
+    state = parent.config.stash.get(STATE_KEY, None)
+    if state is None or not state.enabled:
+        return None
+    found = state.role_of(file_path)
+    if found is None:
+        return None
+    role, root = found
+    return AttuneFile.from_parent(parent, path=file_path, role=role, pack_root=root)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if isinstance(item, AttuneItem):
+        state_of(item.config).collected += 1

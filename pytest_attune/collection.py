@@ -1,0 +1,258 @@
+"""Which files the plugin collects, and the once-per-session lint of each pack.
+
+The session state lives on ``config.stash`` (never in a module global) so that two
+pytest runs in one process (pytester's in-process runs) never share a cache.
+Nothing here imports the linter at module level: the plugin is loaded in every pytest
+run of the user's environment and must stay cheap while disabled.
+"""
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pytest
+
+if TYPE_CHECKING:
+    from attune_lint.diagnostics import Diagnostic
+    from attune_lint.model import LoadedWorkflow
+    from attune_lint.run import RunResult
+    from attune_lint.settings import Settings
+
+    from .items import ItemKind
+
+FileRole = Literal["workflow", "pack"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MANIFEST = "pack.yaml"
+
+
+def norm(path: Path | str) -> Path:
+    """An absolute, normalised path (symlinks kept, as the linter keeps them)."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+@dataclass
+class PackCheck:
+    """The lint of one pack root, and its findings sorted by file."""
+
+    root: Path
+    name: str
+    result: RunResult | None = None
+    error: str | None = None  # the linter raised: a bug, shown on every item of the pack
+    by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+    workflows: dict[Path, list[LoadedWorkflow]] = field(default_factory=dict)
+    pack_hosts: list[Path] = field(default_factory=list)  # files that carry pack-level findings
+    checked: set[Path] | None = None  # files the run checked (None: unknown, the lint failed)
+
+    def is_checked(self, path: Path) -> bool:
+        """False for files the project's ``exclude`` setting leaves out: they get no item."""
+        return self.checked is None or norm(path) in self.checked
+
+    def findings(self, path: Path) -> list[Diagnostic]:
+        return list(self.by_file.get(norm(path), ()))
+
+    def refs(self, path: Path) -> list[str]:
+        return sorted({w.ref for w in self.workflows.get(norm(path), ())})
+
+    def line_of(self, path: str, line: int) -> str:
+        return self.result.line_of(path, line) if self.result is not None else ""
+
+
+def lint_pack(root: Path, settings: Settings) -> PackCheck:
+    """Lint ``root`` as the CLI would and sort the findings onto the files that get items.
+
+    Workflow files keep their own findings. Every other finding (pack.yaml, action
+    files, cross-file findings on files without an item) goes to the pack's host file:
+    ``pack.yaml``, or for a pack without a manifest each action file takes its own and
+    the first one takes the rest.
+    """
+    from attune_lint.discovery import PackFiles
+    from attune_lint.run import lint
+
+    root = norm(root)
+    check = PackCheck(root=root, name=root.name)
+    files = PackFiles.scan(root)
+    manifest = norm(files.manifest)
+    check.pack_hosts = [manifest] if files.manifest.is_file() else [norm(p) for p in files.actions]
+    try:
+        result = lint([root], settings)
+    except Exception:  # noqa: BLE001 - a linter bug must fail the pack's items, not collection
+        check.error = traceback.format_exc()
+        check.workflows = {norm(p): [] for p in (*files.standalone, *files.graphs)}
+        return check
+    check.result = result
+    cwd = Path.cwd()
+    by_display = {target.display: norm(target.path) for target in result.workspace.targets}
+    check.checked = set(by_display.values())
+    for pack in result.workspace.packs:
+        if norm(pack.root) == root:
+            check.name = pack.ref
+    for workflow in result.workspace.workflows:
+        check.workflows.setdefault(norm(workflow.file.path), []).append(workflow)
+    fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflows) if check.workflows else None)
+    for diagnostic in result.diagnostics:
+        path = by_display.get(diagnostic.path) or norm(cwd / diagnostic.path)
+        if path not in check.workflows and path not in check.pack_hosts:
+            path = fallback
+        if path is not None:
+            check.by_file.setdefault(path, []).append(diagnostic)
+    return check
+
+
+class AttuneSession:
+    """Per-run state: switch, configured roots, settings, item kinds and the lint cache."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.enabled = bool(config.getoption("attune_packs", False)) or _ini_bool(config, "attune_packs_enabled")
+        self.configured = [norm(config.rootpath / p) for p in config.getini("attune_packs")]
+        self._settings: Settings | None = None
+        self.settings_note = ""
+        self.checks: dict[Path, PackCheck] = {}
+        self.item_kinds: list[ItemKind] = []
+        self.collected = 0  # our items collected (here, or by an xdist worker)
+
+    # -- configuration -----------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self._load_settings()
+        return self._settings
+
+    def _load_settings(self) -> Settings:
+        raw = self.config.getini("attune_lint_config")
+        config_file = norm(self.config.rootpath / raw) if raw else None
+        try:
+            from attune_lint.config import load_settings
+        except ModuleNotFoundError as exc:
+            if exc.name != "attune_lint.config":
+                raise
+            from attune_lint.settings import Settings
+
+            self.settings_note = "attune_lint.config not available: default settings"
+            return Settings()
+        try:
+            return load_settings(config_file=config_file, start=self.config.rootpath)
+        except Exception as exc:  # noqa: BLE001 - any configuration problem is a usage error
+            raise pytest.UsageError(f"attune-lint configuration: {exc}") from exc
+
+    # -- which files are ours ----------------------------------------------------------
+
+    def pack_root_of(self, file_path: Path) -> Path | None:
+        """The pack root whose item ``file_path`` would carry, or None when not ours.
+
+        Below the collected paths a pack needs its ``pack.yaml`` (so that unrelated
+        ``workflows/`` folders in a repository are never collected); inside a configured
+        ``attune_packs`` root the linter's implicit packs (no manifest) count too.
+        """
+        from attune_lint.discovery import find_pack_root
+
+        root = find_pack_root(file_path)
+        if root is None:
+            return None
+        root = norm(root)
+        if not (root / MANIFEST).is_file() and not self._configured_covers(root):
+            return None
+        return root
+
+    def _configured_covers(self, path: Path) -> bool:
+        return any(path == c or c in path.parents for c in self.configured)
+
+    def role_of(self, file_path: Path) -> tuple[FileRole, Path] | None:
+        """Cheap test run on every file pytest visits: is it a workflow or a pack host?"""
+        if not file_path.name.endswith(YAML_SUFFIXES):
+            return None
+        parent = file_path.parent.name
+        if file_path.name != MANIFEST and parent not in ("workflows", "actions"):
+            return None
+        root = self.pack_root_of(file_path)
+        if root is None:
+            return None
+        from attune_lint.discovery import classify
+
+        kind = classify(file_path, root)
+        if kind in ("graph", "standalone"):
+            return "workflow", root
+        if kind == "pack":
+            return "pack", root
+        if kind == "action" and not (root / MANIFEST).is_file():
+            return "pack", root  # a pack without manifest: each action file hosts its findings
+        return None
+
+    def check(self, root: Path) -> PackCheck:
+        """The lint of ``root``: computed on first use, then shared by every item and fixture."""
+        root = norm(root)
+        found = self.checks.get(root)
+        if found is None:
+            found = self.checks[root] = lint_pack(root, self.settings)
+        return found
+
+    # -- extra roots and why nothing was collected -------------------------------------
+
+    def collection_paths(self) -> list[Path]:
+        return [norm(self.config.invocation_params.dir / arg.split("::")[0]) for arg in self.config.args]
+
+    def extra_args(self) -> list[str]:
+        """Configured roots to add to the collection: only when pytest chose the paths
+        itself (``testpaths`` or the current folder), as ``testpaths`` itself works; a
+        command line naming paths is taken as it is."""
+        if self.config.args_source == pytest.Config.ArgsSource.ARGS:
+            return []
+        collected = self.collection_paths()
+        extra = []
+        for root in self.configured:
+            covered = any(root == p or p in root.parents for p in collected)
+            if not covered and root.exists():
+                extra.append(str(root))
+        return sorted(extra)
+
+    def why_nothing(self) -> str:
+        """One sentence on why no Attune item ran, for the terminal summary."""
+        if self.collected:
+            return (f"{self.collected} Attune item(s) were collected but none ran "
+                    "(deselected by -k, -m or --lf?)")
+        paths = self.collection_paths()
+        shown = ", ".join(_shown(p, self.config.rootpath) for p in paths) or "(none)"
+        missing = [c for c in self.configured if not c.exists()]
+        if missing:
+            return ("configured pack roots do not exist: "
+                    + ", ".join(_shown(p, self.config.rootpath) for p in missing))
+        if self.configured:
+            outside = [c for c in self.configured if not any(c == p or p in c.parents for p in paths)]
+            if len(outside) == len(self.configured):
+                return (f"the configured pack roots ({', '.join(_shown(p, self.config.rootpath) for p in outside)}) "
+                        f"lie outside the collected paths ({shown}); they are added only when no path "
+                        "is given on the command line")
+        from attune_lint.discovery import find_pack_roots
+
+        below = [r for p in paths if p.is_dir() for r in find_pack_roots(p) if (r / MANIFEST).is_file()]
+        if not below:
+            return (f"no Attune pack (a folder with pack.yaml) below the collected paths ({shown}); "
+                    "name the pack folders on the command line or in the ini option attune_packs")
+        return (f"{len(below)} pack(s) below the collected paths ({shown}) but none of their files "
+                "was collected (norecursedirs, --ignore or --deselect?)")
+
+
+def _shown(path: Path, rootpath: Path) -> str:
+    try:
+        return str(path.relative_to(rootpath)) or "."
+    except ValueError:
+        return str(path)
+
+
+def _ini_bool(config: pytest.Config, name: str) -> bool:
+    value = config.getini(name)
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+STATE_KEY = pytest.StashKey[AttuneSession]()
+
+
+def state_of(config: pytest.Config) -> AttuneSession:
+    return config.stash[STATE_KEY]

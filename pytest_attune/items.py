@@ -1,0 +1,128 @@
+"""The collected nodes: one ``pytest.File`` per workflow file or pack host, one item per
+check kind.
+
+Item kinds form a registry on the session state (``AttuneSession.item_kinds``): this
+module declares ``validate``; the database stage appends its own ``register`` kind from
+its ``pytest_configure`` without touching these classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import pytest
+
+from .collection import FileRole, PackCheck, state_of
+
+if TYPE_CHECKING:
+    from attune_lint.diagnostics import Diagnostic
+
+
+class AttuneFindings(Exception):
+    """Raised by an item whose check failed; its text is the whole failure report."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One check a collected file gets as an item named ``name``.
+
+    ``run`` raises ``AttuneFindings`` (or calls ``pytest.skip``) and may append to the
+    item's ``user_properties``; ``markers`` are added to every item of the kind.
+    """
+
+    name: str
+    roles: tuple[FileRole, ...]
+    run: Callable[[AttuneItem], None]
+    markers: tuple[str, ...] = ()
+
+
+class AttuneFile(pytest.File):
+    """A workflow file (``role == "workflow"``) or the file carrying a pack's own
+    findings (``role == "pack"``: ``pack.yaml``)."""
+
+    def __init__(self, *, role: FileRole, pack_root: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.role = role
+        self.pack_root = pack_root
+
+    def collect(self) -> Iterator[AttuneItem]:
+        state = state_of(self.config)
+        check = state.check(self.pack_root)
+        if not check.is_checked(self.path):
+            return
+        for kind in state.item_kinds:
+            if self.role in kind.roles:
+                yield AttuneItem.from_parent(self, name=kind.name, kind=kind, check=check)
+
+
+class AttuneItem(pytest.Item):
+    """One check of one file. Keywords: the workflow refs and the pack name (for ``-k``);
+    markers: ``attune`` and ``attune_pack(name=...)`` (for ``-m``)."""
+
+    parent: AttuneFile
+
+    def __init__(self, *, kind: ItemKind, check: PackCheck, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.check = check
+        self.role: FileRole = self.parent.role
+        self.refs = check.refs(self.path) if self.role == "workflow" else []
+        self.pack_name = check.name
+        self.extra_keyword_matches.update({*self.refs, self.pack_name})
+        self.add_marker("attune")
+        self.add_marker(pytest.mark.attune_pack(name=self.pack_name))
+        for marker in kind.markers:
+            self.add_marker(marker)
+        self.user_properties.append(("attune_kind", self.role))
+        self.user_properties.append(("attune_pack", self.pack_name))
+        for ref in self.refs:
+            self.user_properties.append(("attune_ref", ref))
+
+    def findings(self) -> list[Diagnostic]:
+        """This file's findings as the project's configuration leaves them."""
+        return self.check.findings(self.path)
+
+    def failing(self) -> list[Diagnostic]:
+        result = self.check.result
+        if result is None:
+            return []
+        return [d for d in self.findings() if result.settings.fails([d])]
+
+    def runtest(self) -> None:
+        self.kind.run(self)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str | Any:
+        if isinstance(excinfo.value, AttuneFindings):
+            return excinfo.value.text
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        shown = self.failing() or self.findings()
+        line = shown[0].line - 1 if shown else 0
+        what = ", ".join(self.refs) if self.refs else f"pack {self.pack_name}"
+        return self.path, max(line, 0), f"attune: {what}"
+
+
+def run_validate(item: AttuneItem) -> None:
+    """Fail with the linter's own text when the file has findings at or above the
+    failing severity; record the others as ``attune_warning`` properties."""
+    from attune_lint.report.text import format_diagnostic
+
+    check = item.check
+    if check.error is not None:
+        raise AttuneFindings(f"attune-lint failed while checking the pack at {check.root}:\n{check.error}")
+    failing = item.failing()
+    for diagnostic in item.findings():
+        if diagnostic not in failing:
+            item.user_properties.append(("attune_warning", format_diagnostic(diagnostic, check.line_of)))
+    if failing:
+        raise AttuneFindings("\n".join(format_diagnostic(d, check.line_of) for d in failing))
+
+
+VALIDATE = ItemKind(name="validate", roles=("workflow", "pack"), run=run_validate)

@@ -1,0 +1,73 @@
+"""Outcomes of the Attune items and the terminal summary.
+
+Registered per run (on the run's plugin manager) only when the checks are on. It reads
+outcomes from test reports, not from items, because on the xdist controller the
+reports, with their ``user_properties``, are all there is.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .collection import AttuneSession
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class AttuneReporter:
+    def __init__(self, state: AttuneSession) -> None:
+        self.state = state
+        self.reported: dict[str, dict[str, Any]] = {}  # nodeid -> kind, pack, outcome, warnings
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """xdist controller: count our items as a worker collected them (the controller
+        collects nothing itself); used to say why nothing ran."""
+        ours = sum(1 for nodeid in ids if nodeid.split("::")[0].endswith(YAML_SUFFIXES))
+        self.state.collected = max(self.state.collected, ours)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and report.passed:
+            return
+        props = [(str(key), value) for key, value in report.user_properties]
+        kinds = [value for key, value in props if key == "attune_kind"]
+        if not kinds:
+            return
+        facts = self.reported.setdefault(report.nodeid, {"outcome": "passed", "warnings": []})
+        facts["kind"] = kinds[0]
+        facts["pack"] = next((value for key, value in props if key == "attune_pack"), "")
+        if report.failed:
+            facts["outcome"] = "failed"
+        elif report.when == "call" or report.skipped:
+            facts["outcome"] = report.outcome
+        facts["warnings"] = [str(value) for key, value in props if key == "attune_warning"]
+
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+        if hasattr(config, "workerinput") or config.option.collectonly:
+            return
+        terminalreporter.section("attune-lint")
+        for facts in self.reported.values():
+            for text in facts["warnings"]:
+                terminalreporter.write_line(text)
+        if self.state.settings_note:
+            terminalreporter.write_line(f"attune: {self.state.settings_note}")
+        if not self.reported:
+            terminalreporter.write_line(f"attune: no workflow checked: {self.state.why_nothing()}")
+            return
+        terminalreporter.write_line(summary_line(self.reported))
+
+
+def summary_line(reported: dict[str, dict[str, Any]]) -> str:
+    """``attune: N packs, M workflows checked, K failed, W warnings`` (K counts failed
+    items: workflow files and pack.yaml)."""
+    packs = {facts["pack"] for facts in reported.values()}
+    workflows = sum(1 for facts in reported.values() if facts["kind"] == "workflow")
+    failed = sum(1 for facts in reported.values() if facts["outcome"] == "failed")
+    warnings = sum(len(facts["warnings"]) for facts in reported.values())
+    return (f"attune: {_count(len(packs), 'pack')}, {_count(workflows, 'workflow')} checked, "
+            f"{failed} failed, {_count(warnings, 'warning')}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
