@@ -321,3 +321,25 @@ def test_round_trips_do_not_grow_with_the_number_of_workflows(db, make_pack, tmp
     few, many = register("few", 5), register("many", 150)
     assert many == few, (few, many)
     assert many < 20, many
+
+
+def test_corpus_packs_register_after_lint(db, corpus_packs) -> None:
+    """The real files: lint, then register what passed, as `attune-lint register` does."""
+    from attune_lint.run import lint
+
+    result = lint([corpus_packs])
+    packs = [(p, [w for w in result.workspace.workflows if w.pack is p]) for p in result.workspace.packs]
+    results = {r.ref_name: r for r in WorkflowRegistrar(db).register_packs(packs)}
+    # core's install_packs.yaml is rejected by the platform's parser (vars as a list, ...)
+    assert results["core.install_packs"].status == "skipped"
+    assert "AL202" in results["core.install_packs"].skipped
+    inquiry = results["test_pack.inquiry_workflow"]
+    assert inquiry.status == "created"
+    stored = db.execute(
+        "SELECT wd.label, wd.definition, wd.param_schema, a.ref, a.entrypoint "
+        "FROM attune.workflow_definition wd JOIN attune.action a ON a.workflow_def = wd.id "
+        "WHERE wd.id = %s", (inquiry.workflow_def_id,)).fetchone()
+    assert stored[0] == "Inquiry Workflow"
+    assert stored[1]["tasks"][1]["wait_for"] == {"inquiry": "{{ task.request_inquiry.inquiry_id }}"}
+    assert sorted(stored[2]) == ["prompt", "purpose", "response_options", "response_schema", "timeout_seconds"]
+    assert stored[3:] == ("test_pack.inquiry_workflow", "workflows/inquiry_workflow.workflow.yaml")
