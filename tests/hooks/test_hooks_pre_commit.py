@@ -39,7 +39,7 @@ def _committed(path: str, rev: str) -> bool:
 def _config(rev: str, register_args: list[str] | None = None) -> str:
     text = f"repos:\n  - repo: {PROJECT_ROOT}\n    rev: {rev}\n    hooks:\n      - id: attune-lint\n"
     if register_args is not None:
-        text += "      - id: attune-lint-register\n"
+        text += "      - id: attune-lint-register\n        verbose: true\n"  # show what it registered
         if register_args:
             text += f"        args: [{', '.join(register_args)}]\n"
     return text
@@ -187,22 +187,19 @@ def test_registration_hook_before_push_against_local_postgresql(framework_repo: 
     assert pushed.returncode == 0, output
     assert _hook_line(output, "attune-lint register --dry-run").endswith("Passed")
 
-    # The same hook run by hand, verbose, shows what it registered (and rolled back).
-    shown = repo.run(sys.executable, "-m", "pre_commit", "run", "attune-lint-register", "--hook-stage", "pre-push",
-                     "--all-files", "--verbose")
-    assert shown.returncode == 0, shown.stdout + shown.stderr
-    assert re.search(r"^created\s+demo\.greet\s+\(packs/demo/actions/workflows/greet\.workflow\.yaml\)", shown.stdout,
-                     re.M), shown.stdout
-    assert "dry run: rolled back" in shown.stdout
+    assert re.search(r"^created\s+demo\.greet\s+\(packs/demo/actions/workflows/greet\.workflow\.yaml\)", output,
+                     re.M), output
+    assert "dry run: rolled back" in output
 
-    # A pack the database refuses stops the push: an upper-case pack ref breaks the lowercase CHECK,
-    # or the linter's own error first — either way a path:line:col line and no push.
+    # A pack that cannot register stops the push: the registration hook itself refuses it
+    # (register lints first and skips, with a failing status, a pack whose pack.yaml has errors).
     repo.write("packs/demo/pack.yaml", 'ref: demo\nlabel: "Demo"\nversion: "not-semver"\n')
     repo.git("commit", "-q", "-a", "--no-verify", "-m", "bad version")
     refused = repo.git("push", "origin", "main", check=False)
+    output = refused.stdout + refused.stderr
     assert refused.returncode != 0
-    assert re.search(r"^packs/demo/pack\.yaml:\d+:\d+: error ", refused.stdout + refused.stderr, re.M), \
-        refused.stdout + refused.stderr
+    assert _hook_line(output, "attune-lint register --dry-run").endswith("Failed"), output
+    assert re.search(r"^packs/demo/pack\.yaml:\d+:\d+: error ", output, re.M), output
 
 
 def test_plain_pre_push_hook_with_registration(repo: Repo, register_dsn: str, tmp_path: Path) -> None:
