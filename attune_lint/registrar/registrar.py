@@ -238,9 +238,9 @@ class WorkflowRegistrar:
             (refs,)).fetchall()
         existing = {r[0]: r for r in rows}
         action_rows = self.conn.execute(
-            "SELECT ref, pack_ref FROM attune.action WHERE ref = ANY(%s::text[]) AND pack <> ALL(%s::bigint[])",
-            (sorted({p.stored.action["ref"] for p in plans}), sorted({p.pack_id for p in plans}))).fetchall()
-        foreign_actions = {r[0]: r[1] for r in action_rows}
+            "SELECT ref, pack, pack_ref FROM attune.action WHERE ref = ANY(%s::text[])",
+            (sorted({p.stored.action["ref"] for p in plans}),)).fetchall()
+        actions = {r[0]: r for r in action_rows}
         to_write: list[_Plan] = []
         for plan in plans:
             row = existing.get(plan.stored.ref)
@@ -249,10 +249,10 @@ class WorkflowRegistrar:
                     f"workflow ref '{plan.stored.ref}' is already registered by pack '{row[3]}'",
                     workflow_location(plan.loaded, "ref"), ref=plan.stored.ref,
                     constraint="workflow_definition_ref_key", sqlstate="23505")
-            owner = foreign_actions.get(plan.stored.action["ref"])
-            if owner is not None:
+            action = actions.get(plan.stored.action["ref"])
+            if action is not None and action[1] != plan.pack_id:
                 raise RegistrationError(
-                    f"action ref '{plan.stored.action['ref']}' is already registered by pack '{owner}'",
+                    f"action ref '{plan.stored.action['ref']}' is already registered by pack '{action[2]}'",
                     workflow_location(plan.loaded, "ref"), ref=plan.stored.ref,
                     constraint="action_ref_key", sqlstate="23505")
             if row is not None and not self.options.update_existing:

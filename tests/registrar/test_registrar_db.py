@@ -343,3 +343,17 @@ def test_corpus_packs_register_after_lint(db, corpus_packs) -> None:
     assert stored[1]["tasks"][1]["wait_for"] == {"inquiry": "{{ task.request_inquiry.inquiry_id }}"}
     assert sorted(stored[2]) == ["prompt", "purpose", "response_options", "response_schema", "timeout_seconds"]
     assert stored[3:] == ("test_pack.inquiry_workflow", "workflows/inquiry_workflow.workflow.yaml")
+
+
+def test_action_ref_of_another_pack_is_refused(db, make_pack) -> None:
+    """The definition ref is free, but the action that would link it belongs elsewhere."""
+    other = load_pack(make_pack("other", {"workflows/x.yaml": simple_workflow("shop.deploy")}))
+    registrar = WorkflowRegistrar(db)
+    registrar.register_pack(*other)
+    registrar.unregister_workflow("shop.deploy")
+    db.execute("INSERT INTO attune.action (ref, pack, pack_ref, label, entrypoint) "
+               "SELECT 'shop.deploy', id, ref, 'Deploy', 'deploy.sh' FROM attune.pack WHERE ref = 'other'")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/deploy.yaml": simple_workflow("shop.deploy")}))
+    with pytest.raises(RegistrationError, match="action ref 'shop.deploy' is already registered by pack 'other'"):
+        registrar.register_packs([(other[0], []), (pack, workflows)])  # both packs in one run
+    assert count(db, "pack", "shop") == 0
