@@ -46,7 +46,11 @@ UNKNOWN_FUNCTION = Rule(
     "An expression calls a function Attune does not have.",
     """
     Unknown functions parse but fail at run time. Attune has no ``now()``, ``uuid()``,
-    ``default()``, ``first()``…; see ``attune-lint explain AL450`` hints for the Attune way.
+    ``default()``, ``first()``…; the message says what to write instead. The functions are
+    ``string number int bool type_of length keys values abs floor ceil round min max sum
+    lower upper trim split join replace starts_with ends_with match contains reversed sort
+    unique flat zip range slice index_of count merge chunks`` and, in transitions,
+    ``result succeeded failed timed_out``.
 
     FAIL:
         started_at: "{{ now() }}"
@@ -380,7 +384,11 @@ def _check_expression(path: str, scope: Scope, rendered: RenderedString, express
     text = expression.text
     for call in names.calls:
         yield from _check_call(path, rendered, call, span)
+    skip_until = -1
     for ref in names.references:
+        if ref.start < skip_until:
+            continue  # the 'task.ok' half of 'task.my-task.ok', already reported as one mistake
+        skip_until = _hyphenated_task_end(ref, scope.tasks, text)
         yield from _check_reference(path, scope, rendered, ref, span, text)
 
 
@@ -390,7 +398,7 @@ def _check_call(path: str, rendered: RenderedString, call, span) -> Iterator[Dia
         hint = unknown_function_hint(call.name)
         if hint is None:
             match = _did_you_mean(call.name, FUNCTIONS)
-            hint = f"did you mean {match}()?" if match else "see 'attune-lint explain AL450' and the built-in functions"
+            hint = f"did you mean {match}()?" if match else "'attune-lint explain AL450' lists the functions Attune has"
         yield UNKNOWN_FUNCTION.at(path, span(call.start, call.end),
                                   f"unknown function {call.name}() in '{rendered.where}'", hint)
         return
@@ -479,13 +487,22 @@ def _after(text: str, ref: Reference, depth: int) -> str:
     """The source text of ``ref``'s steps from ``depth`` on, e.g. '.channel'."""
     if len(ref.steps) <= depth:
         return ".<key>"
-    start = ref.steps[depth].start
-    # A field step's offsets are those of its name: take the '.' before it.
-    if ref.steps[depth].kind == "field":
-        start = text.rfind(".", 0, start)
+    step = ref.steps[depth]
+    # Step offsets are those of the field name or of the index expression: widen them to
+    # the '.' before a field and the brackets around an index.
+    start = text.rfind("." if step.kind == "field" else "[", 0, step.start)
     last = ref.steps[-1]
-    end = last.end + (1 if last.kind == "index" else 0)  # an index step ends before ']'
-    return text[start:end]
+    end = text.find("]", last.end) + 1 if last.kind == "index" else last.end
+    return text[start:end] if start >= 0 and end > 0 else ".<key>"
+
+
+def _hyphenated_task_end(ref: Reference, tasks: list[str], text: str) -> int:
+    """End offset of ``task.my-task`` when ``ref`` is its ``task.my`` part, else -1."""
+    if ref.name not in ("task", "tasks", "inquiry") or not ref.steps or ref.steps[0].kind != "field":
+        return -1
+    start = ref.steps[0].start
+    spelled = [t for t in tasks if "-" in t and text.startswith(t, start)]
+    return start + max(map(len, spelled)) if spelled else -1
 
 
 def _task_hint(key: str, tasks: list[str], text: str, step) -> str:  # type: ignore[no-untyped-def]
@@ -525,6 +542,10 @@ def _name_suggestion(name: str, scope: Scope) -> str:
     hint = name_hint(name)
     if hint:
         return hint
+    if name.lower() in ("true", "false", "null"):
+        return f"literals are lowercase: {name.lower()}"
+    if name in ("None", "nil"):
+        return "the null literal is null"
     if name in FUNCTIONS:
         return f"{name} is a function: call it, {name}()"
     candidates = set(NAMESPACES) | scope.variables
