@@ -130,3 +130,50 @@ def test_foreign_key_violation_when_the_pack_is_deleted_meanwhile(pg_dsn, make_p
     assert [(r.path, r.line) for r in error.related] == [(pack.manifest.path, 1)]
     assert conn.execute("SELECT count(*) FROM attune.workflow_definition WHERE pack_ref = %s",
                         (name,)).fetchone() == (0,)
+
+
+def test_two_packs_racing_for_one_ref(pg_dsn, make_pack, unique, committed) -> None:
+    """Pack one writes ref X but has not committed; pack two's insert of X waits, then
+    finds the row owned by pack one: a clear error, not an overwrite."""
+    conn, to_delete = committed
+    one, two, ref = f"one{unique}", f"two{unique}", f"race{unique}.flow"
+    to_delete.extend([one, two])
+    pack_one, flows_one = load_pack(make_pack(one, {"workflows/x.yaml": simple_workflow(ref)}))
+    pack_two, flows_two = load_pack(make_pack(two, {"workflows/x.yaml": simple_workflow(ref)}))
+    WorkflowRegistrar(conn).register_pack(pack_two, [])  # pack two's row exists, committed
+
+    first = psycopg.connect(pg_dsn)
+    second = psycopg.connect(pg_dsn)
+    outcome: list[object] = []
+    try:
+        with first.transaction():
+            WorkflowRegistrar(first).register_pack(pack_one, flows_one)  # not committed yet
+
+            def register() -> None:
+                try:
+                    outcome.append(WorkflowRegistrar(second).register_workflows(flows_two))
+                except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                    outcome.append(exc)
+
+            thread = threading.Thread(target=register)
+            thread.start()
+            pid = second.info.backend_pid
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                waiting = conn.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                                       (pid,)).fetchone()
+                if waiting and waiting[0] == "Lock":
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail("the second registration never waited for the first")
+        thread.join(30)  # the first transaction committed when its block ended
+    finally:
+        first.close()
+        second.close()
+    (error,) = outcome
+    assert isinstance(error, RegistrationError), error
+    assert "was registered by another pack meanwhile" in error.message
+    assert (error.location.path, error.location.line) == (flows_two[0].document.path, 1)
+    owners = conn.execute("SELECT pack_ref FROM attune.workflow_definition WHERE ref = %s", (ref,)).fetchall()
+    assert owners == [(one,)]
