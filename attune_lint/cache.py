@@ -1,0 +1,420 @@
+"""A cache of lint results, keyed on content, so a re-run over unchanged files parses nothing.
+
+What a file's diagnostics can depend on, and so what its key holds:
+
+* the tool: its version and the size and mtime of every file of the package (a rule edited
+  in a development checkout changes the key);
+* the settings (every compared field of ``Settings``) and the current folder (paths print
+  relative to it);
+* the file: its path, its kind and its content;
+* its pack: ``pack.yaml`` and every action file (content), and the names of the workflow
+  files (a ``workflow_file`` may name one; refs may clash);
+* the other packs of the run: their ``pack.yaml`` and action files (content), since a task
+  may call another pack's action.
+
+The last two are coarse on purpose: an edited action file re-checks every file of the run
+(but an edited workflow file re-checks only that file). Finer keys would need each rule
+to declare what it reads; a stale result would be worse than a slower re-run.
+
+Storage: one JSON file per pack (never pickle: the folder may be shared or committed),
+named by the hash of the pack's inputs, written atomically (temporary file + rename).
+A file that cannot be read or decoded is a miss, never an error. The folder is
+``.attune-lint-cache/`` in the current folder when it exists, else
+``$XDG_CACHE_HOME/attune-lint`` (``~/.cache/attune-lint``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .diagnostics import Diagnostic, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from .parallel import Plan, ShareResult
+    from .run import RunResult
+    from .settings import Settings
+
+FORMAT = 1  # bump when the stored layout changes
+LOCAL_DIR = ".attune-lint-cache"
+MAX_ENTRIES = 4096  # pack entries kept; the oldest beyond this are removed
+
+
+def default_cache_dir(cwd: Path | None = None) -> Path:
+    """``.attune-lint-cache/`` in ``cwd`` when it exists, else the user cache folder."""
+    local = (cwd or Path.cwd()) / LOCAL_DIR
+    if local.is_dir():
+        return local
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "attune-lint"
+
+
+def _digest(*parts: object) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def tool_fingerprint() -> str:
+    """Version plus size and mtime of every file of the package (a cheap stat, no reads)."""
+    from . import __version__ as version  # noqa: F401 - attribute may be absent
+    root = Path(__file__).resolve().parent
+    stamps = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".sql")):
+                stat = os.stat(os.path.join(folder, name))
+                stamps.append((os.path.relpath(os.path.join(folder, name), root), stat.st_size, stat.st_mtime_ns))
+    return _digest(version, stamps)
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Every field of the settings that takes part in equality (not where they came from)."""
+    return _digest([(f.name, getattr(settings, f.name)) for f in fields(settings) if f.compare])
+
+
+@dataclass
+class CacheStats:
+    """What the last run took from the cache."""
+
+    hits: int = 0          # files whose diagnostics came from the cache
+    misses: int = 0        # files checked
+    packs_checked: int = 0
+    written: int = 0       # pack entries written
+    bypassed: bool = False
+
+
+@dataclass
+class _PackInputs:
+    """One pack's files as read for the keys."""
+
+    index: int
+    entry_key: str                       # names the entry file
+    contents: dict[str, bytes] = field(default_factory=dict)  # path → bytes of every pack file
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+class CachedLinter:
+    """``lint`` with a result cache; ``enabled=False`` (``--no-cache``) neither reads nor writes it.
+
+    Misses are checked with ``parallel`` (worker processes when there are many files).
+    """
+
+    def __init__(self, cache_dir: Path | str | None = None, *, enabled: bool = True,
+                 jobs: int | None = None) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self.enabled = enabled
+        self.jobs = jobs
+        self.stats = CacheStats()
+
+    # -- public -------------------------------------------------------------------------
+
+    def lint(self, paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:
+        from . import parallel
+        from .settings import Settings as _Settings
+
+        settings = settings or _Settings()
+        self.stats = CacheStats(bypassed=not self.enabled)
+        if not self.enabled:
+            return parallel.lint_parallel(paths, settings, self.jobs)
+        started = time.perf_counter()
+        plan = parallel.plan(paths)
+        base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
+        inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
+        run_key = _digest(base, sorted(i.entry_key for i in inputs))
+
+        results: list[ShareResult] = []
+        stale: dict[int, frozenset[str] | None] = {}  # pack → displays to check (None: all)
+        for pack in inputs:
+            found = self._from_entry(self._load(pack.entry_key), pack, run_key)
+            if found is None:
+                stale[pack.index] = None
+                continue
+            cached, missing = found
+            results.append(cached)
+            if missing:
+                stale[pack.index] = frozenset(missing)
+        results.extend(self._check(plan, stale, settings, inputs, run_key))
+
+        # Cached results hold the findings of their hits, checked results those of their
+        # misses: the union, de-duplicated and sorted, is what the serial run reports.
+        merged = parallel.ShareResult()
+        for result in results:
+            merged.diagnostics.extend(result.diagnostics)
+            merged.problems.extend(result.problems)
+            merged.sources.update(result.sources)
+        merged.diagnostics = sorted(set(merged.diagnostics), key=Diagnostic.sort_key)
+        merged.targets = self._targets_in_order(plan, results)
+        self.stats.misses = len(merged.targets) - self.stats.hits
+        self._add_sources(merged, inputs)
+        return parallel.to_run_result(merged, settings, time.perf_counter() - started)
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def _pack_inputs(self, plan: Plan, index: int, base: str) -> _PackInputs:
+        from .discovery import PackFiles
+
+        root, chosen = plan.packs[index]
+        files = PackFiles.scan(root)
+        pack = _PackInputs(index, "")
+        interface = []
+        for path in [files.manifest, *files.actions]:
+            data = _read(path)
+            if data is not None:
+                pack.contents[str(path)] = data
+            interface.append((path.name, None if data is None else hashlib.blake2b(data, digest_size=20).digest()))
+        listing = [str(p.relative_to(root)) for p in files.standalone + files.graphs]
+        # The entry key covers everything that decides which files are targets and what the
+        # pack offers to other packs; a file's own content is checked per file on lookup.
+        pack.entry_key = _digest(base, str(root), None if chosen is None else [str(p) for p in chosen],
+                                 interface, listing)
+        return pack
+
+    def _file_key(self, run_key: str, pack: _PackInputs, path: str, kind: str, display: str) -> str | None:
+        data = pack.contents.get(path)
+        if data is None:
+            data = _read(Path(path))
+            if data is None:
+                return None
+            pack.contents[path] = data
+        return _digest(run_key, pack.entry_key, path, kind, display, data)
+
+    # -- entries ------------------------------------------------------------------------
+
+    def _entry_path(self, key: str) -> Path:
+        return self.cache_dir / f"{key}.json"
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        """The stored entry, or None when absent, unreadable, corrupt or of another format."""
+        try:
+            with open(self._entry_path(key), "rb") as handle:
+                entry = json.loads(handle.read())
+            if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+                return None
+            if not isinstance(entry.get("targets"), list):
+                return None
+            return entry
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    def _from_entry(self, entry: dict[str, Any] | None, pack: _PackInputs,
+                    run_key: str) -> tuple[ShareResult, list[str]] | None:
+        """The cached findings of the files whose key still matches, and the displays of the
+        others; None when there is no usable entry (the whole pack is checked)."""
+        from .parallel import ShareResult
+
+        if entry is None:
+            return None
+        result = ShareResult()
+        missing: list[str] = []
+        hits = 0
+        try:
+            for path, kind, display, key, encoded in entry["targets"]:
+                result.targets.append((path, kind, display))
+                if key is not None and key == self._file_key(run_key, pack, path, kind, display):
+                    result.diagnostics.extend(_decode(d) for d in encoded)
+                    hits += 1
+                else:
+                    missing.append(display)
+        except (TypeError, ValueError, KeyError):  # a corrupt entry
+            return None
+        self.stats.hits += hits
+        return result, missing
+
+    def _check(self, plan: Plan, stale: dict[int, frozenset[str] | None], settings: Settings,
+               inputs: list[_PackInputs], run_key: str) -> list[ShareResult]:
+        from . import parallel
+
+        extra = plan.extra_paths()  # lone files and missing paths: cheap, never cached
+        if not stale and not extra:
+            return []
+        indexes = sorted(stale)
+        files = sum(plan.file_counts[i] if stale[i] is None else len(stale[i] or ()) for i in indexes)
+        jobs = parallel.default_jobs() if self.jobs is None else max(1, self.jobs)
+        parts = jobs if files >= parallel.PARALLEL_MIN_FILES and len(indexes) > 1 else 1
+        results: list[ShareResult] = []
+        if indexes:
+            only = {i: s for i, s in stale.items() if s is not None}
+            shares = parallel.split(plan, parts, packs=indexes)
+            # A pack re-checked only in part must not drop its other files' cached findings;
+            # a share's ``only`` is the union of its packs' misses (all targets for a new pack).
+            shares = [self._restrict(share, plan, indexes, only) for share in shares]
+            share_results = parallel.run_shares(shares, settings, parts)
+            self.stats.packs_checked += len(indexes)
+            for share_result in share_results:
+                self._store(share_result, plan, inputs, run_key, stale)
+            results.extend(share_results)
+        if extra:
+            results.append(parallel.check_share(parallel.Share(tuple(extra), plan.pack_roots), settings))
+        return results
+
+    @staticmethod
+    def _restrict(share: Any, plan: Plan, indexes: list[int], only: dict[int, frozenset[str]]) -> Any:
+        from .parallel import Share
+
+        own = [i for i in indexes if any(p in share.paths for p in plan.pack_paths(i))]
+        if any(i not in only for i in own):
+            # A pack without an entry: every target of that pack; the others' misses too.
+            # Targets are unknown before loading, so check the whole share.
+            return share
+        return Share(share.paths, share.pack_roots, frozenset().union(*(only[i] for i in own)))
+
+    def _store(self, result: ShareResult, plan: Plan, inputs: list[_PackInputs], run_key: str,
+               stale: dict[int, frozenset[str] | None]) -> None:
+        """Write (or update) the entries of the packs a share checked."""
+        roots = {str(root): i for i, (root, _) in enumerate(plan.packs)}
+        by_display: dict[str, list[Diagnostic]] = {}
+        for diagnostic in result.diagnostics:
+            by_display.setdefault(diagnostic.path, []).append(diagnostic)
+        displays = {t[2] for t in result.targets}
+        if any(path not in displays for path in by_display):
+            return  # a finding outside the share's files: do not cache what we cannot key
+        per_pack: dict[int, list[tuple[str, str, str]]] = {}
+        for target in result.targets:
+            index = _pack_of(Path(target[0]), roots)
+            if index is None:
+                return
+            per_pack.setdefault(index, []).append(target)
+        for index, targets in per_pack.items():
+            pack = inputs[index]
+            checked_now = stale.get(index)
+            old = {t[2]: t for t in (self._load(pack.entry_key) or {}).get("targets", [])} if checked_now else {}
+            rows = []
+            for path, kind, display in targets:
+                if checked_now is None or display in checked_now:
+                    key = self._file_key(run_key, pack, path, kind, display)
+                    if _read(Path(path)) != pack.contents.get(path):
+                        key = None  # changed while it was checked: which version was checked is unknown
+                    rows.append([path, kind, display, key, [_encode(d) for d in by_display.get(display, [])]])
+                elif display in old:
+                    rows.append(list(old[display]))
+                else:
+                    rows.append([path, kind, display, None, []])
+            self._write(pack.entry_key, {"format": FORMAT, "key": pack.entry_key, "targets": rows})
+
+    def _write(self, key: str, entry: dict[str, Any]) -> None:
+        """Atomically: a temporary file in the same folder, renamed over the entry."""
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _mark_cache_dir(self.cache_dir)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.cache_dir)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(entry, stream, separators=(",", ":"))
+                os.replace(temporary, self._entry_path(key))
+            except BaseException:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+                raise
+            self.stats.written += 1
+        except OSError:
+            return  # an unwritable cache only costs speed
+        self._prune()
+
+    def _prune(self) -> None:
+        try:
+            entries = [e for e in os.scandir(self.cache_dir) if e.name.endswith(".json")]
+        except OSError:
+            return
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for entry in entries[: len(entries) - MAX_ENTRIES]:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+    # -- result -------------------------------------------------------------------------
+
+    @staticmethod
+    def _targets_in_order(plan: Plan, results: list[ShareResult]) -> list[tuple[str, str, str]]:
+        """Targets in the serial run's order: packs in plan order, each pack's own order, then the rest."""
+        roots = {str(root): i for i, (root, _) in enumerate(plan.packs)}
+        by_pack: dict[int | None, list[tuple[str, str, str]]] = {}
+        seen: set[str] = set()
+        for result in results:
+            for target in result.targets:
+                if target[2] in seen:
+                    continue
+                seen.add(target[2])
+                by_pack.setdefault(_pack_of(Path(target[0]), roots), []).append(target)
+        ordered = [t for i in range(len(plan.packs)) for t in by_pack.get(i, [])]
+        return ordered + by_pack.get(None, [])
+
+    @staticmethod
+    def _add_sources(merged: ShareResult, inputs: list[_PackInputs]) -> None:
+        """Source text of the files with findings that came from the cache (for snippets)."""
+        wanted = {d.path for d in merged.diagnostics} - set(merged.sources)
+        if not wanted:
+            return
+        contents = {path: data for pack in inputs for path, data in pack.contents.items()}
+        for path, _kind, display in merged.targets:
+            if display in wanted:
+                data = contents.get(path)
+                if data is None:
+                    data = _read(Path(path))
+                if data is not None:
+                    text = data.decode("utf-8", "replace")
+                    merged.sources[display] = text[1:] if text.startswith("\ufeff") else text
+
+
+def _pack_of(path: Path, roots: dict[str, int]) -> int | None:
+    """The plan index of the pack holding ``path`` (the nearest enclosing root)."""
+    for parent in path.parents:
+        index = roots.get(str(parent))
+        if index is not None:
+            return index
+    return None
+
+
+def _mark_cache_dir(folder: Path) -> None:
+    """CACHEDIR.TAG (backup tools skip the folder) and a .gitignore (never committed)."""
+    tag = folder / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# attune-lint result cache\n")
+        (folder / ".gitignore").write_text("*\n")
+
+
+def _encode(d: Diagnostic) -> list[Any]:
+    span = d.span
+    fix = None if d.fix is None else [_span(d.fix.span), d.fix.text]
+    related = [[path, _span(s), note] for path, s, note in d.related]
+    return [d.path, _span(span), int(d.severity), d.code, d.rule, d.message, d.suggestion, fix, related]
+
+
+def _span(span: Span) -> list[int]:
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+def _decode(row: list[Any]) -> Diagnostic:
+    path, span, severity, code, rule, message, suggestion, fix, related = row
+    return Diagnostic(
+        path=path, span=Span(*span), severity=Severity(severity), code=code, rule=rule, message=message,
+        suggestion=suggestion, fix=None if fix is None else Fix(Span(*fix[0]), fix[1]),
+        related=tuple((p, Span(*s), note) for p, s, note in related),
+    )
+
+
+def lint_cached(paths: Sequence[Path | str], settings: Settings | None = None, *, no_cache: bool = False,
+                jobs: int | None = None, cache_dir: Path | str | None = None) -> RunResult:
+    """One run through the cache (``no_cache`` bypasses it: no read, no write)."""
+    return CachedLinter(cache_dir, enabled=not no_cache, jobs=jobs).lint(paths, settings)

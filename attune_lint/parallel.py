@@ -1,0 +1,292 @@
+"""Check packs in worker processes when a run has many files.
+
+A pack is the unit of work: its files are checked together because of cross-file rules
+(an action and the graph it links, duplicate refs). Every worker also sees the *other*
+packs of the run as lazily loaded neighbours, because a task may call another pack's
+action and the reference check then looks into that pack (``workspace.packs``); so a share
+checked in a worker gives the same diagnostics as in one serial run.
+
+Workers return only picklable records (``ShareResult``): the targets' paths and kinds,
+the final diagnostics, the loading problems and the source text of files with findings
+(what reporters need for snippets). Positioned trees never cross a process boundary.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:  # heavy modules stay out of start-up; they load with the first check
+    from .loader import Workspace
+    from .run import RunResult
+    from .settings import Settings
+
+# Below this many files a serial run is faster than starting worker processes (measured
+# with bench/run.py on a 2-core machine; see bench/README.md).
+PARALLEL_MIN_FILES = 400
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One worker's part of a run: paths as ``discovery.select`` takes them.
+
+    ``only``: check only the targets with these display paths (the cache's misses);
+    None checks every target the paths select.
+    """
+
+    paths: tuple[str, ...]
+    pack_roots: tuple[str, ...]  # every pack root of the run, for neighbour packs
+    only: frozenset[str] | None = None
+
+
+@dataclass
+class ShareResult:
+    """What a share's check hands back: picklable, no trees."""
+
+    targets: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kind, display)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # display → text, files with findings only
+
+
+@dataclass
+class Plan:
+    """A run's paths sorted into packs (in the serial run's order), lone files and missing paths."""
+
+    packs: list[tuple[Path, tuple[Path, ...] | None]]  # (root, chosen files or None for all)
+    lone_files: list[Path]
+    missing: list[Path]
+    file_counts: list[int]  # files per pack, for balancing
+
+    @property
+    def files(self) -> int:
+        return sum(self.file_counts) + len(self.lone_files)
+
+    def pack_paths(self, index: int) -> list[str]:
+        root, chosen = self.packs[index]
+        return [str(root)] if chosen is None else [str(p) for p in chosen]
+
+    @property
+    def pack_roots(self) -> tuple[str, ...]:
+        return tuple(str(root) for root, _ in self.packs)
+
+    def extra_paths(self) -> list[str]:
+        """Lone files and missing paths: checked with the last share, as the serial run lists them last."""
+        return [str(p) for p in self.lone_files] + [str(p) for p in self.missing]
+
+
+def plan(paths: Sequence[Path | str]) -> Plan:
+    """Discover what ``paths`` select, without reading any YAML."""
+    from . import discovery
+
+    selection = discovery.select(paths)
+    packs: list[tuple[Path, tuple[Path, ...] | None]] = []
+    counts: list[int] = []
+    for root in sorted(selection.packs):
+        chosen = selection.packs[root]
+        packs.append((root, None if chosen is None else tuple(sorted(chosen))))
+        counts.append(len(discovery.PackFiles.scan(root).all_files()) if chosen is None else len(chosen))
+    return Plan(packs, list(selection.lone_files), list(selection.missing), counts)
+
+
+def split(plan_: Plan, parts: int, only: dict[int, frozenset[str]] | None = None,
+          packs: Iterable[int] | None = None) -> list[Share]:
+    """Contiguous runs of packs with about equal file counts (neighbouring packs, which often
+    call each other, tend to land in the same share)."""
+    indexes = list(range(len(plan_.packs))) if packs is None else list(packs)
+    total = sum(plan_.file_counts[i] for i in indexes) or 1
+    groups: list[list[int]] = [[]]
+    filled = 0
+    for i in indexes:
+        if groups[-1] and filled >= total * len(groups) / parts and len(groups) < parts:
+            groups.append([])
+        groups[-1].append(i)
+        filled += plan_.file_counts[i]
+    shares = []
+    for group in groups:
+        wanted: frozenset[str] | None = None
+        if only is not None:
+            wanted = frozenset().union(*(only.get(i, frozenset()) for i in group))
+        paths = [p for i in group for p in plan_.pack_paths(i)]
+        shares.append(Share(tuple(paths), plan_.pack_roots, wanted))
+    return shares
+
+
+def check_share(share: Share, settings: Settings) -> ShareResult:
+    """Load and check one share, with the run's other packs as neighbours.
+
+    Mirrors ``run.lint`` (load, exclude, check) for the share's packs.
+    """
+    from .checker import check_workspace
+    from .loader import load_paths
+    from .model import LoaderConfig
+
+    workspace = load_paths(list(share.paths), LoaderConfig(max_file_size=settings.max_file_size))
+    if settings.exclude:
+        workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
+    all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
+    _add_neighbours(workspace, share.pack_roots)
+    if share.only is not None:
+        workspace.targets = [t for t in workspace.targets if t.display in share.only]
+    diagnostics = check_workspace(workspace, settings)
+    with_findings = {d.path for d in diagnostics}
+    sources = {t.display: t.document.source.text for t in workspace.targets
+               if t.display in with_findings and t.document.source is not None}
+    return ShareResult(all_targets, diagnostics, list(workspace.problems), sources)
+
+
+def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...]) -> None:
+    """Put the run's other packs into ``workspace.packs``, in the serial run's (sorted) order."""
+    from .loader import DocumentStore
+
+    own = {Path(os.path.normpath(p.root)): p for p in workspace.packs}
+    store: DocumentStore | None = None
+    packs = []
+    for raw in pack_roots:
+        root = Path(raw)
+        pack = own.get(root)
+        if pack is None:
+            store = store or DocumentStore(1024 * 1024)
+            pack = _neighbour_pack(root, store)
+        packs.append(pack)
+    # Packs the share loaded that the plan did not name (cannot happen with plan()'s paths)
+    # keep their place at the end rather than vanish.
+    named = {Path(r) for r in pack_roots}
+    packs.extend(p for root, p in own.items() if root not in named)
+    workspace.packs = packs
+
+
+def _neighbour_pack(root: Path, store: Any) -> Any:
+    from .loader import load_pack, plain_mapping
+    from .model import Pack
+
+    class NeighbourPack(Pack):
+        """Another share's pack: manifest read now, action files only when a check asks."""
+
+        @property  # type: ignore[override]
+        def actions(self) -> list[Any]:
+            loaded = self.__dict__.get("_actions")
+            if loaded is None:
+                loaded = load_pack(self.root, store).actions
+                self.__dict__["_actions"] = loaded
+            return loaded
+
+        @actions.setter
+        def actions(self, value: list[Any]) -> None:
+            # The dataclass __init__ assigns the default []; keep it lazy until read.
+            self.__dict__["_actions"] = value or None
+
+    manifest_path = root / "pack.yaml"
+    manifest = store.get(manifest_path) if manifest_path.is_file() else None
+    return NeighbourPack(root=root, manifest_path=manifest_path, manifest=manifest,
+                         manifest_data=plain_mapping(manifest) if manifest is not None else {})
+
+
+def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResult:
+    """One result from the shares' results: each target's diagnostics from the share that owns
+    it; diagnostics of other paths (missing paths) from any share, de-duplicated."""
+    merged = ShareResult()
+    owner: dict[str, int] = {}
+    for index, result in enumerate(results):
+        for target in result.targets:
+            owner.setdefault(target[2], index)
+            merged.targets.append(target)
+        merged.problems.extend(result.problems)
+        merged.sources.update(result.sources)
+    found: set[Diagnostic] = set()
+    for index, result in enumerate(results):
+        for diagnostic in result.diagnostics:
+            if owner.get(diagnostic.path, index) == index:
+                found.add(diagnostic)
+    merged.diagnostics = sorted(found, key=Diagnostic.sort_key)
+    return merged
+
+
+def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[ShareResult]:
+    """Check the shares, in worker processes when ``jobs`` > 1; results in share order."""
+    if jobs <= 1 or len(shares) <= 1:
+        return [check_share(share, settings) for share in shares]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork starts workers with everything already imported (no re-import per worker);
+    # elsewhere, spawn.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(shares)), mp_context=context) as pool:
+            return list(pool.map(check_share, shares, [settings] * len(shares)))
+    except BrokenProcessPool:  # a worker was killed (memory?): finish serially
+        return [check_share(share, settings) for share in shares]
+
+
+def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
+    """A ``RunResult`` reporters can use: light targets (no trees), sources for snippets."""
+    from .loader import Target, Workspace
+    from .yaml_loader import SourceFile, YamlDocument
+
+    workspace = Workspace(problems=list(merged.problems))
+    for path, kind, display in merged.targets:
+        text = merged.sources.get(display)
+        source = SourceFile(display, text) if text is not None else None
+        workspace.targets.append(Target(Path(path), kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
+    return _indexed_result(merged.diagnostics, workspace, settings, seconds)
+
+
+def _indexed_result(diagnostics: list[Diagnostic], workspace: Workspace, settings: Settings,
+                    seconds: float) -> RunResult:
+    from .run import RunResult
+
+    class IndexedRunResult(RunResult):
+        """``line_of`` through a dict: reporters call it once per finding."""
+
+        def line_of(self, path: str, line: int) -> str:
+            index = self.__dict__.get("_sources")
+            if index is None:
+                index = {t.display: t.document.source for t in self.workspace.targets
+                         if t.document.source is not None}
+                self.__dict__["_sources"] = index
+            source = index.get(path)
+            return source.line_text(line) if source is not None else ""
+
+    return IndexedRunResult(diagnostics, workspace, settings, seconds)
+
+
+def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None, jobs: int | None = None,
+                  min_files: int = PARALLEL_MIN_FILES) -> RunResult:
+    """``run.lint`` over worker processes, one share of packs per worker.
+
+    ``jobs`` defaults to the number of cores; with one job, or fewer than ``min_files``
+    files, the run is the plain serial ``run.lint`` (starting workers would cost more).
+    The diagnostics equal the serial run's, in the same (sorted) order.
+    """
+    from .settings import Settings as _Settings
+
+    settings = settings or _Settings()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    started = time.perf_counter()
+    found = plan(paths)
+    if jobs == 1 or found.files < min_files or len(found.packs) < 2:
+        from .run import lint
+
+        return lint(paths, settings)
+    shares = split(found, jobs)
+    extra = found.extra_paths()
+    if extra:
+        last = shares[-1]
+        shares[-1] = Share(last.paths + tuple(extra), last.pack_roots, last.only)
+    merged = merge(shares, run_shares(shares, settings, jobs))
+    return to_run_result(merged, settings, time.perf_counter() - started)
