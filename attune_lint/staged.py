@@ -211,7 +211,9 @@ def plan(snapshot: Snapshot, changed: Iterable[str], limit_to: Iterable[str] = (
     for root in list(roots):
         if not any(_under(f, root) for f in snapshot.files):
             del roots[root]  # the whole pack was deleted: nothing left to lint
-    kept = [t for t in targets if t == "." or any(_under(t, r) for r in roots)]
+    # A pack linted whole needs none of its files named again; a deleted pack needs nothing.
+    kept = [t for t in targets
+            if t == "." or t in whole or (any(_under(t, r) for r in roots) and not any(_under(t, w) for w in whole))]
     return Plan(sorted(roots), sorted(kept, key=lambda t: (t.count("/"), t)))
 
 

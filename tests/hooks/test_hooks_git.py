@@ -110,6 +110,21 @@ def test_staged_action_rechecks_its_workflow_as_the_index_holds_it(repo: Repo) -
     assert expected_duplicate() in diagnostics(commit.stdout + commit.stderr)
 
 
+def test_deleting_a_linked_workflow_rechecks_the_pack(repo: Repo) -> None:
+    """The graph is removed from the index while the action still links it: the pack is linted
+    whole and the dangling workflow_file is reported at the action's line and column."""
+    assert install(repo).returncode == 0
+    repo.git("rm", "-q", WORKFLOW_PATH)
+    line = next(n for n, text in enumerate(ACTION_YAML.splitlines(), 1) if text.startswith("workflow_file:"))
+    column = ACTION_YAML.splitlines()[line - 1].index("workflows/") + 1
+
+    commit = repo.git("commit", "-m", "drop the graph", check=False)
+
+    assert commit.returncode != 0
+    found = diagnostics(commit.stdout + commit.stderr)
+    assert [(path, ln, col) for path, ln, col, _ in found] == [(ACTION_PATH, line, column)], found
+
+
 def test_commit_of_unrelated_file_does_not_lint(repo: Repo) -> None:
     # A broken workflow already in the index must not block a commit that does not touch packs.
     repo.write(WORKFLOW_PATH, BROKEN_WORKFLOW)

@@ -97,8 +97,12 @@ def test_plan_lints_changed_files_and_writes_their_packs() -> None:
 
 def test_plan_lints_the_whole_pack_when_a_file_was_deleted() -> None:
     files = FILES - {"packs/demo/actions/workflows/greet.workflow.yaml"}
-    plan = staged.plan(_snapshot(files), ["packs/demo/actions/workflows/greet.workflow.yaml"])
-    assert plan.pack_roots == ["packs/demo"] and plan.targets == ["packs/demo"]
+    changed = ["packs/demo/actions/greet.yaml", "packs/demo/actions/workflows/greet.workflow.yaml",
+               "packs/other/workflows/old.yaml"]
+    plan = staged.plan(_snapshot(files), changed)
+    assert plan.pack_roots == ["packs/demo", "packs/other"]
+    # the pack that lost a file is named whole, and its changed files are not named again
+    assert plan.targets == ["packs/demo", "packs/other/workflows/old.yaml"]
 
 
 def test_plan_skips_a_pack_deleted_entirely_and_honours_limits() -> None:
