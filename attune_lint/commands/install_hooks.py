@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         root = repository_root(Path(args.repo))
         if args.hooks_path:
             target = (root / args.hooks_path).resolve()
-            current = git(root, "config", "--get", "core.hooksPath").decode().strip() if _has_hooks_path(root) else ""
+            current = _configured_hooks_path(root)
             if current and (root / current).resolve() != target and not args.force:
                 print(f"attune-lint: core.hooksPath is already {current!r}; its hooks would stop running. "
                       f"Use --force to point it at {args.hooks_path!r} anyway.", file=sys.stderr)
@@ -161,19 +161,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"attune-lint: installed {path}")
     if args.hooks_path:
         relative = os.path.relpath(target, root)
-        git(root, "config", "core.hooksPath", relative)
+        try:
+            git(root, "config", "core.hooksPath", relative)
+        except GitError as exc:
+            print(f"attune-lint: install-hooks: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"attune-lint: core.hooksPath = {relative}")
     return EXIT_OK
 
 
-def _has_hooks_path(root: Path) -> bool:
+def _configured_hooks_path(root: Path) -> str:
+    """The repository's core.hooksPath, '' when unset."""
     from ..staged import GitError, git
 
     try:
-        git(root, "config", "--get", "core.hooksPath")
+        return git(root, "config", "--get", "core.hooksPath").decode().strip()
     except GitError:
-        return False  # git config exits 1 when the key is unset
-    return True
+        return ""  # git config exits 1 when the key is unset
 
 
 def write_hook(path: Path, text: str) -> None:
