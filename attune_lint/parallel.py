@@ -110,7 +110,8 @@ def split(plan_: Plan, parts: int, only: dict[int, frozenset[str]] | None = None
     groups: list[list[int]] = [[]]
     filled = 0
     for i in indexes:
-        if groups[-1] and filled >= total * len(groups) / parts and len(groups) < parts:
+        # A pack goes to the next share when more than half of it lies past this share's end.
+        if groups[-1] and filled + plan_.file_counts[i] / 2 > total * len(groups) / parts and len(groups) < parts:
             groups.append([])
         groups[-1].append(i)
         filled += plan_.file_counts[i]

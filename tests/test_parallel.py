@@ -1,0 +1,125 @@
+"""Parallel checking gives the serial run's result, diagnostic for diagnostic, in the same order."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from attune_lint import parallel
+from attune_lint.run import RunResult, lint
+from attune_lint.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "packs"
+
+
+def _generator():  # bench/ is not a package: load the corpus generator from its file
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus") / "packs"
+    # Small and mistake-heavy: every rule family fires, packs call their neighbours' actions.
+    _generator().generate(out, packs=5, workflows=5, seed=7, mistake_rate=0.5)
+    return out
+
+
+def _same(serial: RunResult, other: RunResult) -> None:
+    assert other.diagnostics == serial.diagnostics
+    assert [t.display for t in other.workspace.targets] == [t.display for t in serial.workspace.targets]
+    assert other.files_checked == serial.files_checked
+    assert other.failed == serial.failed
+    for d in serial.diagnostics:
+        assert other.line_of(d.path, d.line) == serial.line_of(d.path, d.line)
+
+
+def test_examples_equal_serial() -> None:
+    serial = lint([EXAMPLES])
+    assert serial.diagnostics, "the broken example pack must produce findings"
+    _same(serial, parallel.lint_parallel([EXAMPLES], jobs=2, min_files=0))
+
+
+def test_generated_corpus_equal_serial(generated: Path) -> None:
+    serial = lint([generated])
+    assert len({d.code for d in serial.diagnostics}) >= 8  # the generator's mistakes are found
+    for jobs in (2, 3):
+        _same(serial, parallel.lint_parallel([generated], jobs=jobs, min_files=0))
+
+
+def test_cross_pack_reference_seen_from_another_worker(tmp_path: Path, generated: Path) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(generated, packs)
+    # gen_pack_00 calls an action gen_pack_04 lacks; the shares put the two packs in different workers.
+    graph = next((packs / "gen_pack_00" / "actions" / "workflows").glob("*.yaml"))
+    text = graph.read_text()
+    text = text.replace("action: core.echo", "action: gen_pack_04.no_such_action", 1)
+    graph.write_text(text)
+    line = text.splitlines().index("    action: gen_pack_04.no_such_action") + 1
+    found = parallel.plan([packs])
+    shares = parallel.split(found, 2)
+    assert str(found.packs[0][0]) in shares[0].paths and str(found.packs[4][0]) in shares[-1].paths
+    result = parallel.lint_parallel([packs], jobs=2, min_files=0)
+    unknown = [d for d in result.diagnostics if "gen_pack_04.no_such_action" in d.message]
+    assert [(d.code, d.line, d.column) for d in unknown] == [("AL506", line, 13)]
+    _same(lint([packs]), result)
+
+
+def test_partial_selection_lone_and_missing_paths(tmp_path: Path) -> None:
+    lone = tmp_path / "lone.yaml"
+    lone.write_text("version: 1.10\ntasks: []\n")
+    paths = [EXAMPLES / "acme", EXAMPLES / "broken" / "workflows" / "nightly.yaml",
+             EXAMPLES / "legacy_ops" / "workflows" / "rotate_logs.yaml", lone, tmp_path / "missing.yaml"]
+    serial = lint(paths)
+    assert any(d.path.endswith("missing.yaml") for d in serial.diagnostics)
+    result = parallel.lint_parallel(paths, jobs=2, min_files=0)
+    _same(serial, result)
+    assert [p.path for p in result.workspace.problems] == [p.path for p in serial.workspace.problems]
+
+
+def test_settings_apply_in_workers(generated: Path) -> None:
+    settings = Settings(ignore=("AL302",), exclude=("*/gen_pack_01/*",))
+    serial = lint([generated], settings)
+    assert not any(d.code == "AL302" or "gen_pack_01" in d.path for d in serial.diagnostics)
+    _same(serial, parallel.lint_parallel([generated], settings, jobs=2, min_files=0))
+
+
+def test_order_is_deterministic(generated: Path) -> None:
+    first = parallel.lint_parallel([generated], jobs=3, min_files=0)
+    second = parallel.lint_parallel([generated], jobs=2, min_files=0)
+    assert first.diagnostics == second.diagnostics
+    assert first.diagnostics == sorted(first.diagnostics, key=lambda d: d.sort_key())
+
+
+def test_small_runs_stay_serial(generated: Path) -> None:
+    files = parallel.plan([generated]).files
+    assert files > 40
+    small = parallel.lint_parallel([generated], jobs=2, min_files=files + 1)
+    assert type(small) is RunResult and small.workspace.workflows  # the plain serial result
+    one_job = parallel.lint_parallel([generated], jobs=1, min_files=0)
+    assert type(one_job) is RunResult
+    split = parallel.lint_parallel([generated], jobs=2, min_files=files)
+    assert type(split) is not RunResult and not split.workspace.workflows  # light, from workers
+
+
+def test_split_is_contiguous_and_balanced(generated: Path) -> None:
+    found = parallel.plan([generated])
+    shares = parallel.split(found, 2)
+    assert [p for share in shares for p in share.paths] == [str(root) for root, _ in found.packs]
+    sizes = [sum(found.file_counts[i] for i, (root, _) in enumerate(found.packs) if str(root) in s.paths)
+             for s in shares]
+    assert len(shares) == 2 and max(sizes) - min(sizes) <= max(found.file_counts)
+
+
+def test_default_jobs_is_the_core_count() -> None:
+    import os
+
+    assert parallel.default_jobs() == len(os.sched_getaffinity(0))
