@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -192,6 +193,7 @@ class RunningPostgres:
 
 
 _LIVE: set[RunningPostgres] = set()
+_SIGTERM_INSTALLED = False
 
 
 @atexit.register
@@ -201,6 +203,30 @@ def _stop_all() -> None:
             running.stop()
         except Exception:  # exit must go on; ci-docker.sh stop removes leftovers by label
             pass
+
+
+def _install_sigterm_handler() -> None:
+    """Remove our containers on SIGTERM too (a CI timeout), which skips atexit handlers.
+
+    Chains to a handler installed before (e.g. the local cluster's); without one, exits
+    with 128+15 as the default action would. Only from the main thread (Python's rule).
+    """
+    global _SIGTERM_INSTALLED
+    if _SIGTERM_INSTALLED or threading.current_thread() is not threading.main_thread():
+        return
+    _SIGTERM_INSTALLED = True
+    previous = signal.getsignal(signal.SIGTERM)
+    if not (previous in (signal.SIG_DFL, None) or callable(previous)):
+        return  # SIG_IGN: the process chose to survive SIGTERM; leave that alone
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        _stop_all()
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def _remove(container: Any) -> None:
@@ -306,6 +332,7 @@ def start_postgres_container(settings: ContainerSettings) -> RunningPostgres:
                     password=password, connect_timeout=10)
     running = RunningPostgres(container, dsn, settings, container_id)
     _LIVE.add(running)
+    _install_sigterm_handler()
     return running
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -231,6 +232,35 @@ def test_interpreter_exit_removes_forgotten_containers(pg_settings: ContainerSet
     assert container_id, proc.stderr
     assert proc.returncode == 1 and "the test failed" in proc.stderr
     assert not container_exists(docker_client, container_id)
+
+
+@pytest.mark.docker
+def test_sigterm_removes_the_container(pg_settings: ContainerSettings, docker_client: Any) -> None:
+    # A CI timeout sends SIGTERM, which by default skips the exit handlers.
+    script = textwrap.dedent(f"""
+        import time
+        from attune_lint.registrar.containers import settings_from_env, start_postgres_container
+        running = start_postgres_container(settings_from_env({pg_settings.image!r}, {pg_settings.network!r}))
+        print(running.container_id, flush=True)
+        time.sleep(120)
+    """)
+    container_id = ""
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=os.environ.copy()) as proc:
+        try:
+            assert proc.stdout is not None and proc.stderr is not None
+            container_id = proc.stdout.readline().strip()
+            assert container_id, proc.stderr.read()
+            assert container_exists(docker_client, container_id)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 128 + signal.SIGTERM, proc.stderr.read()
+            gone = not container_exists(docker_client, container_id)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            if container_id and container_exists(docker_client, container_id):
+                docker_client.containers.get(container_id).remove(force=True, v=True)
+    assert gone
 
 
 @pytest.mark.docker
