@@ -10,7 +10,7 @@ import yaml
 from pre_commit.clientlib import load_config, load_manifest
 
 from attune_lint.cli import build_parser
-from conftest import PROJECT_ROOT
+from hooks_testkit import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "hooks.md"
 

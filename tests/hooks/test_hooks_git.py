@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from attune_lint.commands.install_hooks import HOOKS, MARKER
-from conftest import (ACTION_PATH, ACTION_YAML, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
+from hooks_testkit import (ACTION_PATH, ACTION_YAML, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
                       clean_env, duplicate_key_position, make_repo)
 
 DIAGNOSTIC_LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): (?P<severity>\w+) (?P<code>AL\d+) ", re.M)

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from conftest import (ACTION_PATH, ACTION_YAML, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
+from hooks_testkit import (ACTION_PATH, ACTION_YAML, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
                       clean_env, duplicate_key_position, make_repo)
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import yaml
 from pre_commit.clientlib import load_manifest
 
 from attune_lint import staged
-from conftest import (ACTION_PATH, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
+from hooks_testkit import (ACTION_PATH, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
                       duplicate_key_position)
 
 MANIFEST = PROJECT_ROOT / ".pre-commit-hooks.yaml"
