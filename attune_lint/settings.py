@@ -34,13 +34,6 @@ class Settings:
         wanted = {n.lower() for n in names}
         return diagnostic.code.lower() in wanted or diagnostic.rule.lower() in wanted
 
-    def enabled(self, code: str, rule: str = "") -> bool:
-        """Whether select/ignore leave the rule on (file-independent)."""
-        names = {code.lower(), rule.lower()} - {""}
-        if self.select and not names & {n.lower() for n in self.select}:
-            return False
-        return not names & {n.lower() for n in self.ignore}
-
     def apply(self, diagnostic: Diagnostic) -> Diagnostic | None:
         """The diagnostic as this configuration wants it, or None when switched off."""
         if self.select and not self._matches(self.select, diagnostic):

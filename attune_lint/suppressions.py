@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .diagnostics import Diagnostic, Span
 
@@ -252,8 +252,3 @@ def _with_scalar_lines(line: int, scalars: list[ScalarLines]) -> frozenset[int]:
             covered.update(range(scalar.first, scalar.last + 1))
     return frozenset(covered)
 
-
-def iter_comment_texts(text: str) -> Iterator[str]:
-    """Just the comment texts (for tests and tools)."""
-    for comment in scan_comments(text)[0]:
-        yield comment.text

@@ -8,7 +8,7 @@ from attune_testkit import CORPUS, EXAMPLES, lint_pack
 
 from attune_lint.suppressions import parse_suppressions, scan_comments
 from attune_lint.yaml_loader import load_yaml_text
-from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode, walk
+from attune_lint.yamltree import ScalarNode, walk
 
 
 def comments(text: str) -> list[tuple[int, int, str]]:
