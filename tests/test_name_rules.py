@@ -336,7 +336,7 @@ def test_item_outside_an_iterating_task(tmp_path: Path) -> None:
     ("pack.config.channel", "AL460", "pack", "write config.channel"),
     ("pack.config['channel']", "AL460", "pack", "write config['channel']"),
     ("system.timestamp", "AL461", "timestamp", "pass the value in as a parameter, or use system.workflow_start"),
-    ("keystore.db_password", "AL465", "keystore", 'write keystore["<pack>.<key>"]'),
+    ("keystore.db_password", "AL465", "keystore", 'write keystore["acme.db_password"] (the key\'s full ref)'),
     ("tasks.a", "AL463", "tasks", "write task.<name>"),
 ])
 def test_legacy_namespaces_are_warnings(tmp_path: Path, expression: str, code: str, needle: str, suggestion: str) -> None:
@@ -391,3 +391,22 @@ def test_unknown_function_doc_lists_every_function() -> None:
 
     listed = set(UNKNOWN_FUNCTION.documentation.replace("`", " ").replace(",", " ").replace(".", " ").split())
     assert set(FUNCTIONS) <= listed
+
+
+def test_bare_when_names_are_checked(tmp_path: Path) -> None:
+    body = """
+    tasks:
+      - name: a
+        action: core.echo
+        next:
+          - when: succeeded
+            do: [b]
+          - when: failed() and not parameters.servic
+            do: [b]
+      - name: b
+        action: core.noop
+    """
+    found, text = lint_standalone(tmp_path, body)
+    assert codes_at(found) == [("AL452", *where(text, "when: succeeded", "succeeded")),
+                               ("AL453", *where(text, "when: failed()", "servic"))]
+    assert found[0].suggestion == "succeeded is a function: call it, succeeded()"

@@ -280,6 +280,7 @@ class Scope:
     variables: set[str]
     tasks: list[str]
     waiting_tasks: set[str]
+    pack_ref: str = "<pack>"
 
 
 def check(ctx: CheckContext) -> Iterable[Diagnostic]:
@@ -309,7 +310,7 @@ def build_scope(ctx: CheckContext) -> Scope:
             if task.get("wait_for") is not None:
                 waiting.add(task.name)
     parameters, source = _parameters(ctx)
-    return Scope(parameters, source, variables, tasks, waiting)
+    return Scope(parameters, source, variables, tasks, waiting, ctx.pack.ref if ctx.pack is not None else "<pack>")
 
 
 def _list_vars(node: AnyNode | None) -> set[str]:
@@ -464,9 +465,10 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
     elif name == "keystore":
         if first is None or first.kind == "field":
             shown = f"keystore.{first.value}" if first is not None else "keystore"
+            key_name = first.value if first is not None else "<key>"
             yield KEYSTORE_DOT.at(path, span(ref.start, first.end if first is not None else ref.end),
                                   f"'{shown}' is not accepted; keys are selected with a string index",
-                                  'write keystore["<pack>.<key>"]')
+                                  f'write keystore["{scope.pack_ref}.{key_name}"] (the key\'s full ref)')
     elif name in NAMESPACES:
         return  # config: nothing to check statically
     elif name == "pack" and key == "config":
