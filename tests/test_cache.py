@@ -1,0 +1,208 @@
+"""The result cache: equal to an uncached run, never stale when a file a result depends on changed."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from attune_lint import cache
+from attune_lint.cache import CachedLinter, default_cache_dir, lint_cached
+from attune_lint.run import RunResult, lint
+from attune_lint.settings import Settings
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "packs"
+
+
+@pytest.fixture
+def packs(tmp_path: Path) -> Path:
+    copy = tmp_path / "packs"
+    shutil.copytree(EXAMPLES, copy)
+    return copy
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def _same(expected: RunResult, got: RunResult) -> None:
+    assert got.diagnostics == expected.diagnostics
+    assert [t.display for t in got.workspace.targets] == [t.display for t in expected.workspace.targets]
+    for d in expected.diagnostics:
+        assert got.line_of(d.path, d.line) == expected.line_of(d.path, d.line)
+
+
+def _cached(store: Path, paths: list[Path], settings: Settings | None = None) -> tuple[RunResult, cache.CacheStats]:
+    linter = CachedLinter(store, jobs=1)
+    result = linter.lint(paths, settings)
+    return result, linter.stats
+
+
+def _run_and_compare(store: Path, packs: Path, settings: Settings | None = None) -> tuple[RunResult, cache.CacheStats]:
+    result, stats = _cached(store, [packs], settings)
+    _same(lint([packs], settings), result)
+    return result, stats
+
+
+def test_second_run_is_all_hits_and_equal(packs: Path, store: Path) -> None:
+    first, stats = _run_and_compare(store, packs)
+    assert (stats.hits, stats.misses) == (0, first.files_checked) and stats.written == 3
+    second, stats = _run_and_compare(store, packs)
+    assert (stats.hits, stats.misses, stats.packs_checked) == (second.files_checked, 0, 0)
+    assert second.diagnostics and second.diagnostics == first.diagnostics
+
+
+def test_edited_workflow_is_rechecked_alone(packs: Path, store: Path) -> None:
+    before, _ = _run_and_compare(store, packs)
+    graph = packs / "acme" / "actions" / "workflows" / "rolling_deploy.workflow.yaml"
+    text = graph.read_text()
+    graph.write_text(text.replace("          - deploy_fleet\n", "          - deploy_flete\n", 1))
+    line = text.splitlines().index("          - deploy_fleet") + 1
+    after, stats = _run_and_compare(store, packs)
+    assert stats.misses == 1 and stats.hits == after.files_checked - 1
+    new = set(after.diagnostics) - set(before.diagnostics)
+    assert ("AL302", line, 13) in {(d.code, d.line, d.column) for d in new}
+    assert {d.path for d in new} == {str(graph)} or {Path(d.path).name for d in new} == {graph.name}
+
+
+def test_edited_linking_action_rechecks_its_graph(packs: Path, store: Path) -> None:
+    before, _ = _run_and_compare(store, packs)
+    action = packs / "acme" / "actions" / "rolling_deploy.yaml"
+    # The graph reads {{ parameters.canary_host }}: without the declaration it is unknown.
+    action.write_text(action.read_text().replace("  canary_host:\n", "  canary_hostname:\n"))
+    after, stats = _run_and_compare(store, packs)
+    assert stats.misses > 0
+    new = {d.path for d in set(after.diagnostics) - set(before.diagnostics)}
+    assert any(p.endswith("rolling_deploy.workflow.yaml") for p in new)
+
+
+def test_edited_other_action_of_the_pack_rechecks_callers(packs: Path, store: Path) -> None:
+    before, _ = _run_and_compare(store, packs)
+    action = packs / "acme" / "actions" / "check_host.yaml"
+    action.write_text(action.read_text().replace("ref: acme.check_host", "ref: acme.probe_host"))
+    after, _ = _run_and_compare(store, packs)
+    unknown = [d for d in set(after.diagnostics) - set(before.diagnostics) if "acme.check_host" in d.message]
+    assert {Path(d.path).name for d in unknown} == {"fleet_health_report.workflow.yaml", "rolling_deploy.workflow.yaml"}
+
+
+def test_edited_pack_yaml_rechecks_the_pack(packs: Path, store: Path) -> None:
+    before, _ = _run_and_compare(store, packs)
+    manifest = packs / "acme" / "pack.yaml"
+    manifest.write_text(manifest.read_text().replace("ref: acme\n", "ref: acme_ops\n"))
+    after, _ = _run_and_compare(store, packs)
+    assert set(after.diagnostics) != set(before.diagnostics)
+
+
+def test_action_of_another_pack_is_a_dependency(packs: Path, store: Path) -> None:
+    legacy = packs / "legacy_ops" / "workflows" / "rotate_logs.yaml"
+    legacy.write_text(legacy.read_text().replace("action: core.echo", "action: acme.check_host", 1))
+    before, _ = _run_and_compare(store, packs)
+    assert not any(d.path.endswith("rotate_logs.yaml") and d.code == "AL506" for d in before.diagnostics)
+    action = packs / "acme" / "actions" / "check_host.yaml"
+    action.write_text(action.read_text().replace("ref: acme.check_host", "ref: acme.probe_host"))
+    after, _ = _run_and_compare(store, packs)
+    assert any(d.path.endswith("rotate_logs.yaml") and d.code == "AL506" for d in after.diagnostics)
+
+
+def test_new_and_removed_files(packs: Path, store: Path) -> None:
+    _run_and_compare(store, packs)
+    (packs / "legacy_ops" / "workflows" / "rotate_logs.yaml").unlink()
+    shutil.copy(packs / "broken" / "workflows" / "nightly.yaml", packs / "legacy_ops" / "workflows" / "nightly.yaml")
+    after, _ = _run_and_compare(store, packs)
+    assert not any("rotate_logs" in t.display for t in after.workspace.targets)
+
+
+def test_settings_are_part_of_the_key(packs: Path, store: Path) -> None:
+    everything, _ = _run_and_compare(store, packs)
+    assert any(d.code == "AL302" for d in everything.diagnostics)
+    narrowed, stats = _run_and_compare(store, packs, Settings(ignore=("AL302",)))
+    assert stats.hits == 0 and not any(d.code == "AL302" for d in narrowed.diagnostics)
+
+
+def test_tool_version_is_part_of_the_key(packs: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _run_and_compare(store, packs)
+    monkeypatch.setattr(cache, "tool_fingerprint", lambda: "another version")
+    _, stats = _run_and_compare(store, packs)
+    assert stats.hits == 0
+
+
+def test_partial_selection_lone_and_missing(packs: Path, store: Path, tmp_path: Path) -> None:
+    lone = tmp_path / "lone.yaml"
+    lone.write_text("version: 1.10\ntasks: []\n")
+    paths = [packs / "acme", packs / "broken" / "workflows" / "nightly.yaml", lone, tmp_path / "missing.yaml"]
+    for _ in range(2):
+        result, _ = _cached(store, paths)
+        _same(lint(paths), result)
+    assert any(d.path.endswith("missing.yaml") for d in result.diagnostics)
+
+
+def test_no_cache_neither_reads_nor_writes(packs: Path, store: Path) -> None:
+    linter = CachedLinter(store, enabled=False, jobs=1)
+    _same(lint([packs]), linter.lint([packs]))
+    assert linter.stats.bypassed and not store.exists()
+    lint_cached([packs], cache_dir=store, jobs=1)
+    entries = sorted(store.glob("*.json"))
+    for entry in entries:  # poison the cache: a bypassing run must not read it
+        entry.write_text(json.dumps(json.loads(entry.read_text()) | {"targets": []}))
+    _same(lint([packs]), lint_cached([packs], no_cache=True, cache_dir=store, jobs=1))
+
+
+def test_corrupt_entries_are_ignored_and_replaced(packs: Path, store: Path) -> None:
+    _run_and_compare(store, packs)
+    entries = sorted(store.glob("*.json"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"\x00\xff not json")
+    entries[1].write_text('{"format": 1, "key": "x", "targets": []}')  # another key's content
+    data = json.loads(entries[2].read_text())
+    data["targets"][0][4] = [["bad"]]  # a row that does not decode
+    entries[2].write_text(json.dumps(data))
+    _, stats = _run_and_compare(store, packs)
+    assert stats.packs_checked == 3
+    _, stats = _run_and_compare(store, packs)
+    assert stats.misses == 0
+
+
+def test_entries_are_written_atomically_as_json(packs: Path, store: Path) -> None:
+    _run_and_compare(store, packs)
+    assert not list(store.glob(".tmp-*"))
+    for entry in store.glob("*.json"):
+        data = json.loads(entry.read_text())
+        assert data["format"] == cache.FORMAT and entry.name == data["key"] + ".json"
+    assert (store / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_unwritable_cache_costs_only_speed(packs: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result, stats = _cached(blocker / "cache", [packs])
+    _same(lint([packs]), result)
+    assert stats.written == 0
+
+
+def test_cache_folder_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir(tmp_path) == tmp_path / "xdg" / "attune-lint"
+    (tmp_path / ".attune-lint-cache").mkdir()
+    assert default_cache_dir(tmp_path) == tmp_path / ".attune-lint-cache"
+    monkeypatch.chdir(tmp_path)
+    assert CachedLinter().cache_dir == tmp_path / ".attune-lint-cache"
+
+
+def test_parallel_misses_equal_serial(tmp_path: Path, store: Path) -> None:
+    packs = tmp_path / "many"
+    for i in range(4):
+        shutil.copytree(EXAMPLES / "acme", packs / f"p{i}")
+        manifest = packs / f"p{i}" / "pack.yaml"
+        manifest.write_text(manifest.read_text().replace("ref: acme", f"ref: p{i}"))
+    linter = CachedLinter(store, jobs=2)
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr("attune_lint.parallel.PARALLEL_MIN_FILES", 0)
+    try:
+        _same(lint([packs]), linter.lint([packs]))
+        assert linter.stats.packs_checked == 4
+        _same(lint([packs]), linter.lint([packs]))
+        assert linter.stats.misses == 0
+    finally:
+        monkey.undo()
