@@ -99,7 +99,8 @@ def apply_suppressions(target: Target, diagnostics: list[Diagnostic], settings: 
             f"'{s.kind}={s.code}' suppresses nothing" + (" on this line" if s.kind == "disable" else
                                                           " on the next line" if s.kind == "disable-next-line"
                                                           else " in this file"),
-            "remove it")
+            "a 'disable' comment on a line of its own applies to that line: write 'disable-next-line'"
+            if s.kind == "disable" and s.alone else "remove it")
         for s in parsed.suppressions
         if not s.used and find_rule(s.code) is not None
         and s.code.lower() not in (meta.UNUSED_SUPPRESSION.code.lower(), meta.UNUSED_SUPPRESSION.name)

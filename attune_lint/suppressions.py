@@ -177,6 +177,7 @@ class Suppression:
     code: str                 # as written
     span: Span                # where the code is written in the comment
     lines: frozenset[int]     # lines covered (empty for disable-file)
+    alone: bool = False       # the comment is the only thing on its line
     used: bool = False
 
     def covers(self, diagnostic: Diagnostic) -> bool:
@@ -234,7 +235,7 @@ def parse_suppressions(text: str, path: str) -> FileSuppressions:
         for code in _CODE.finditer(directive.group("codes")):
             column = offset + code.start() + 1
             span = Span(comment.line, column, comment.line, column + len(code.group()))
-            result.suppressions.append(Suppression(kind, code.group(), span, covered))
+            result.suppressions.append(Suppression(kind, code.group(), span, covered, comment.line in comment_only))
     return result
 
 

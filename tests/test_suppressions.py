@@ -249,3 +249,10 @@ def test_every_meta_rule_is_in_the_catalog() -> None:
     for rule in RULES:
         assert catalog[rule.code] is rule
         assert "FAIL:" in rule.doc and "PASS:" in rule.doc
+
+
+def test_disable_alone_on_its_line_hints_at_disable_next_line(tmp_path: Path) -> None:
+    text = flow().replace("bogus: 1\n", "# attune-lint: disable=AL201\nbogus: 1\n")
+    result = lint_pack(tmp_path, {"workflows/flow.yaml": text})
+    assert codes(result) == [("AL205", 3, 10), ("AL952", 4, 24), ("AL201", 5, 1)]
+    assert "disable-next-line" in (result.diagnostics[1].suggestion or "")
