@@ -49,6 +49,8 @@ class ConfigError(Exception):
 
 Position = tuple[int, int]
 Locate = Callable[[tuple[Any, ...]], Position]
+# Last part of a location path: the value written for the key, not the key itself.
+VALUE = object()
 
 
 @dataclass
@@ -186,6 +188,8 @@ class _TomlLocator:
                         in_string = quote
 
     def __call__(self, path: tuple[Any, ...]) -> Position:
+        value = bool(path) and path[-1] is VALUE
+        path = path[:-1] if value else path
         keys = [p for p in path if isinstance(p, str)]
         full = self.prefix + tuple(keys)
         while full:
@@ -194,6 +198,11 @@ class _TomlLocator:
                 item = path[-1] if path and not isinstance(path[-1], str) else None
                 if item is not None and isinstance(item, tuple):  # (index, text): search the text
                     return self._find_after(line, item[1]) or (line, column)
+                if value and full == self.prefix + tuple(keys):
+                    text = self.lines[line - 1]
+                    equals = text.find("=", column - 1)
+                    if equals >= 0 and text[equals + 1:].strip():
+                        return line, len(text) - len(text[equals + 1:].lstrip()) + 1
                 return line, column
             full = full[:-1]
         return 1, 1
@@ -239,6 +248,8 @@ class _YamlLocator:
         an (index, text) part is a sequence item."""
         from .yamltree import MappingNode, ScalarNode, SequenceNode
 
+        value = bool(path) and path[-1] is VALUE
+        path = path[:-1] if value else path
         node = result = self.root
         for number, part in enumerate(path):
             last = number == len(path) - 1
@@ -247,7 +258,7 @@ class _YamlLocator:
                              if isinstance(k, ScalarNode) and str(k.value) == part), None)
                 if pair is None:
                     break
-                result, node = (pair[0] if last else pair[1]), pair[1]
+                result, node = (pair[0] if last and not value else pair[1]), pair[1]
             elif isinstance(node, SequenceNode) and isinstance(part, (int, tuple)):
                 index = part[0] if isinstance(part, tuple) else part
                 if not 0 <= index < len(node.items):
@@ -284,7 +295,7 @@ class _Reader:
         if isinstance(value, str):
             value = [part for part in value.split(",")]
         if not isinstance(value, list):
-            raise self.error(path, f"{key} must be a list of strings, not {_kind(value)}")
+            raise self.error(path + (VALUE,), f"{key} must be a list of strings, not {_kind(value)}")
         result = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
@@ -305,11 +316,11 @@ class _Reader:
 
     def severity(self, key: str, value: Any, path: tuple[Any, ...]) -> Severity:
         if not isinstance(value, str):
-            raise self.error(path, f"{key} must be one of error, warning, info, not {_kind(value)}")
+            raise self.error(path + (VALUE,), f"{key} must be one of error, warning, info, not {_kind(value)}")
         try:
             return Severity.parse(value)
         except ValueError as exc:
-            raise self.error(path, f"{key}: {exc}") from None
+            raise self.error(path + (VALUE,), f"{key}: {exc}") from None
 
     def read(self) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -348,7 +359,7 @@ class _Reader:
                     catalogs.append(name)
             elif key == "strict-external-actions":
                 if not isinstance(value, bool):
-                    raise self.error((raw_key,), f"{key} must be true or false, not {_kind(value)}")
+                    raise self.error((raw_key, VALUE), f"{key} must be true or false, not {_kind(value)}")
                 changes[field_name] = value
             elif key == "fail-on":
                 changes[field_name] = self.severity(key, value, (raw_key,))
@@ -366,7 +377,7 @@ class _Reader:
         from .rules.catalog import find_rule
 
         if not isinstance(value, dict):
-            raise self.error((key,), f"{key} must be a mapping of rule code or name to error, warning, info or off")
+            raise self.error((key, VALUE), f"{key} must be a mapping of rule code or name to error, warning, info or off")
         overrides, off = [], []
         for name, level in value.items():
             if find_rule(str(name)) is None:
@@ -379,7 +390,7 @@ class _Reader:
 
     def per_file_ignores(self, key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if not isinstance(value, dict):
-            raise self.error((key,), f"{key} must be a mapping of glob to a list of rule codes or names")
+            raise self.error((key, VALUE), f"{key} must be a mapping of glob to a list of rule codes or names")
         return tuple((str(glob), self.rules(f"{key}.{glob}", codes, (key, str(glob))))
                      for glob, codes in value.items())
 
@@ -390,20 +401,20 @@ class _Reader:
             found = _SIZE.match(value)
             value = int(found.group(1)) * _SIZE_UNITS[(found.group(2) or "").lower() or None] if found else None
         if not isinstance(value, int) or value <= 0:
-            raise self.error((key,), f"{key} must be a positive number of bytes (e.g. 1048576 or \"1 MiB\")")
+            raise self.error((key, VALUE), f"{key} must be a positive number of bytes (e.g. 1048576 or \"1 MiB\")")
         return value
 
     def catalog(self, key: str, name: str, path: tuple[Any, ...]) -> tuple[str, ...]:
         """Action refs from a catalog file: a YAML/JSON list (or ``actions:`` list) or one per line."""
         file = Path(name) if Path(name).is_absolute() else self.raw.file.parent / name
         if not file.is_file():
-            raise self.error(path, f"{key}: catalog file {str(file)!r} does not exist")
+            raise self.error(path + (VALUE,), f"{key}: catalog file {str(file)!r} does not exist")
         try:
             return read_action_catalog(file)
         except ConfigError:
             raise
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise self.error(path, f"{key}: cannot read catalog {str(file)!r}: {exc}") from None
+            raise self.error(path + (VALUE,), f"{key}: cannot read catalog {str(file)!r}: {exc}") from None
 
 
 def read_action_catalog(file: Path) -> tuple[str, ...]:

@@ -99,12 +99,12 @@ def _error(tmp_path: Path, name: str, text: str) -> ConfigError:
     (".attune-lint.yaml", "select: [AL201]\n  \nseverities:\n  AL201: error\n", 3, 1, "unknown setting 'severities'"),
     ("pyproject.toml", "[tool.attune-lint]\nignore = [\n  'AL201',\n  'AL9999',\n]\n", 4, 3, "unknown rule code or name 'AL9999'"),
     (".attune-lint.yaml", "ignore:\n  - AL201\n  - nope\n", 3, 5, "unknown rule code or name 'nope'"),
-    ("pyproject.toml", "[tool.attune-lint]\nfail-on = 'sometimes'\n", 2, 1, "unknown severity 'sometimes'"),
-    (".attune-lint.yaml", "max-file-size: -3\n", 1, 1, "positive number of bytes"),
-    ("pyproject.toml", "[tool.attune-lint]\nstrict-external-actions = 'yes'\n", 2, 1, "must be true or false"),
-    ("pyproject.toml", "[tool.attune-lint.severity]\nAL201 = 'loud'\n", 2, 1, "unknown severity 'loud'"),
-    (".attune-lint.yaml", "per-file-ignores: [AL201]\n", 1, 1, "mapping of glob"),
-    (".attune-lint.yaml", "external-actions-file: missing.yaml\n", 1, 1, "does not exist"),
+    ("pyproject.toml", "[tool.attune-lint]\nfail-on = 'sometimes'\n", 2, 11, "unknown severity 'sometimes'"),
+    (".attune-lint.yaml", "max-file-size: -3\n", 1, 16, "positive number of bytes"),
+    ("pyproject.toml", "[tool.attune-lint]\nstrict-external-actions = 'yes'\n", 2, 27, "must be true or false"),
+    ("pyproject.toml", "[tool.attune-lint.severity]\nAL201 = 'loud'\n", 2, 9, "unknown severity 'loud'"),
+    (".attune-lint.yaml", "per-file-ignores: [AL201]\n", 1, 19, "mapping of glob"),
+    (".attune-lint.yaml", "external-actions-file: missing.yaml\n", 1, 24, "does not exist"),
     ("pyproject.toml", "[tool.attune-lint]\nselect = [AL201]\n", 2, 11, "invalid TOML"),
     (".attune-lint.yaml", "select: [AL201\nignore: []\n", 2, 7, "AL101"),
     (".attune-lint.yaml", "select: [AL201]\nselect: [AL205]\n", 2, 1, "duplicate key"),
@@ -147,7 +147,7 @@ def test_configuration_error_exits_2_with_position_and_no_traceback(tmp_path: Pa
     monkeypatch.chdir(tmp_path / "packs")
     assert main(["check", "acme"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (f"{tmp_path.resolve() / '.attune-lint.yaml'}:2:1: fail-on: unknown severity 'never' "
+    assert err.strip() == (f"{tmp_path.resolve() / '.attune-lint.yaml'}:2:10: fail-on: unknown severity 'never' "
                            "(expected error, warning or info)")
     assert "Traceback" not in err
 
