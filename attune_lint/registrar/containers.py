@@ -312,6 +312,8 @@ def start_postgres_container(settings: ContainerSettings) -> RunningPostgres:
         # Publish on loopback only, at a port Docker picks (not on 0.0.0.0).
         container.ports = {f"{CONTAINER_PORT}/tcp": ("127.0.0.1", None)}
     image = container.image  # with TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX applied
+    # Before starting: a SIGTERM during startup becomes SystemExit below and cleans up.
+    _install_sigterm_handler()
     try:
         container.start()
         container_id = container.get_container_id()
@@ -332,7 +334,6 @@ def start_postgres_container(settings: ContainerSettings) -> RunningPostgres:
                     password=password, connect_timeout=10)
     running = RunningPostgres(container, dsn, settings, container_id)
     _LIVE.add(running)
-    _install_sigterm_handler()
     return running
 
 
