@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity
-from ..expressions import FUNCTIONS, NAMESPACES, Reference, arity_problem, collect, name_hint, unknown_function_hint
+from ..diagnostics import Diagnostic, Severity, Span
+from ..expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
 from ..workflow_model import build_view
 from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from .catalog import Rule
@@ -268,6 +268,7 @@ RULES = (UNKNOWN_FUNCTION, FUNCTION_ARITY, UNKNOWN_NAME, UNDECLARED_PARAMETER, U
          LEGACY_PACK_CONFIG, LEGACY_SYSTEM, LEGACY_VARIABLE_ALIAS, LEGACY_TASKS_ALIAS, BARE_VARIABLE, KEYSTORE_DOT)
 
 VARIABLE_NAMESPACES = ("workflow", "vars", "variables")
+SpanOf = Callable[[int, int], Span]  # expression offsets → file span
 LOOP_VARIABLES = ("item", "index")
 
 
@@ -379,7 +380,7 @@ def _check_expression(path: str, scope: Scope, rendered: RenderedString, express
     assert expression.result.expr is not None
     names = collect(expression.result.expr)
 
-    def span(start: int, end: int):  # type: ignore[no-untyped-def]
+    def span(start: int, end: int) -> Span:
         return where.span(expression.value_offset(start), expression.value_offset(end))
 
     text = expression.text
@@ -393,7 +394,7 @@ def _check_expression(path: str, scope: Scope, rendered: RenderedString, express
         yield from _check_reference(path, scope, rendered, ref, span, text)
 
 
-def _check_call(path: str, rendered: RenderedString, call, span) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
+def _check_call(path: str, rendered: RenderedString, call: CallRef, span: SpanOf) -> Iterator[Diagnostic]:
     spec = FUNCTIONS.get(call.name)
     if spec is None:
         hint = unknown_function_hint(call.name)
@@ -413,17 +414,21 @@ def _check_call(path: str, rendered: RenderedString, call, span) -> Iterator[Dia
             "use it in a transition's 'when' or 'publish'; elsewhere read task.<name>")
 
 
-def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Reference, span,  # type: ignore[no-untyped-def]
+def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Reference, span: SpanOf,
                      text: str) -> Iterator[Diagnostic]:
     name = ref.name
     first = ref.steps[0] if ref.steps else None
     key = first.value if first is not None and first.static and isinstance(first.value, str) else None
+
+    def key_span() -> Span:  # a function: positions are mapped only for a finding
+        return span(first.start, first.end) if first is not None else span(ref.start, ref.end)
+
     if name == "parameters":
         if key is not None and scope.parameters is not None and key not in scope.parameters:
             match = _did_you_mean(key, scope.parameters)
             declared = ", ".join(sorted(scope.parameters)) or "none"
             yield UNDECLARED_PARAMETER.at(
-                path, span(first.start, first.end),  # type: ignore[union-attr]
+                path, key_span(),
                 f"parameter {key!r} is not declared (parameters come from {scope.parameters_source})",
                 f"did you mean parameters.{match}?" if match else f"declare it, or use a declared one: {declared}")
     elif name in VARIABLE_NAMESPACES:
@@ -435,7 +440,7 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
         if key is not None and key not in scope.variables:
             match = _did_you_mean(key, scope.variables)
             yield UNKNOWN_VARIABLE.at(
-                path, span(first.start, first.end),  # type: ignore[union-attr]
+                path, key_span(),
                 f"workflow variable {key!r} is never set (not in 'vars', not published)",
                 f"did you mean {name}.{match}?" if match else "add it to 'vars' or publish it from a transition")
     elif name in ("task", "tasks"):
@@ -443,8 +448,8 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
             yield LEGACY_TASKS_ALIAS.at(path, span(ref.start, ref.end),
                                         f"'tasks' is an alias of 'task' in '{rendered.where}'", "write task.<name>")
         if key is not None and key not in scope.tasks:
-            yield UNKNOWN_TASK.at(path, span(first.start, first.end),  # type: ignore[union-attr]
-                                  f"task.{key} names no task of this workflow", _task_hint(key, scope.tasks, text, first))
+            yield UNKNOWN_TASK.at(path, key_span(),
+                                  f"task.{key} names no task of this workflow", _task_hint(key, scope.tasks))
     elif name == "inquiry":
         if key is not None and key not in scope.waiting_tasks:
             if key in scope.tasks:
@@ -454,12 +459,12 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
                 match = _did_you_mean(key, scope.waiting_tasks)
                 message = f"inquiry.{key} names no task"
                 hint = f"did you mean inquiry.{match}?" if match else "inquiry.<task> names a task with 'wait_for'"
-            yield INQUIRY_WITHOUT_WAIT.at(path, span(first.start, first.end), message, hint)  # type: ignore[union-attr]
+            yield INQUIRY_WITHOUT_WAIT.at(path, key_span(), message, hint)
     elif name in LOOP_VARIABLES:
         yield from _check_loop_variable(path, rendered, ref, span)
     elif name == "system":
         if key is not None and key != "workflow_start":
-            yield LEGACY_SYSTEM.at(path, span(first.start, first.end),  # type: ignore[union-attr]
+            yield LEGACY_SYSTEM.at(path, key_span(),
                                    f"system.{key} does not exist; only system.workflow_start is provided",
                                    "pass the value in as a parameter, or use system.workflow_start")
     elif name == "keystore":
@@ -472,7 +477,7 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
     elif name in NAMESPACES:
         return  # config: nothing to check statically
     elif name == "pack" and key == "config":
-        yield LEGACY_PACK_CONFIG.at(path, span(ref.start, first.end),  # type: ignore[union-attr]
+        yield LEGACY_PACK_CONFIG.at(path, span(ref.start, first.end if first is not None else ref.end),
                                     "'pack.config' is old syntax; pack configuration is 'config'",
                                     f"write config{_after(text, ref, 1)}")
     elif name in scope.variables:
@@ -507,7 +512,7 @@ def _hyphenated_task_end(ref: Reference, tasks: list[str], text: str) -> int:
     return start + max(map(len, spelled)) if spelled else -1
 
 
-def _task_hint(key: str, tasks: list[str], text: str, step) -> str:  # type: ignore[no-untyped-def]
+def _task_hint(key: str, tasks: list[str]) -> str:
     # task.my-task parses as task.my - task: the hyphenated task exists.
     hyphenated = [t for t in tasks if t.startswith(key + "-")]
     if hyphenated:
@@ -518,7 +523,7 @@ def _task_hint(key: str, tasks: list[str], text: str, step) -> str:  # type: ign
     return f"known tasks: {', '.join(tasks[:10])}" if tasks else "this workflow has no tasks"
 
 
-def _check_loop_variable(path: str, rendered: RenderedString, ref: Reference, span) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
+def _check_loop_variable(path: str, rendered: RenderedString, ref: Reference, span: SpanOf) -> Iterator[Diagnostic]:
     task = rendered.task
     if rendered.role == OUTPUT_MAP or task is None or not task.iterates:
         where = "output_map" if rendered.role == OUTPUT_MAP else f"task {task.name!r}" if task else rendered.where

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TypeGuard
 
 from ..context import CheckContext
 from ..diagnostics import Diagnostic, Severity, Span
@@ -273,7 +273,7 @@ def rendered_strings(root: MappingNode) -> Iterator[RenderedString]:
     if isinstance(output_map, MappingNode):
         for key, value in output_map.items():
             if _is_string(value):
-                yield RenderedString(value, OUTPUT_MAP, f"output_map.{key.value}")  # type: ignore[arg-type]
+                yield RenderedString(value, OUTPUT_MAP, f"output_map.{key.value}")
 
 
 def _task_list(tasks: SequenceNode, where: str, parent: TaskScope | None) -> Iterator[RenderedString]:
@@ -295,7 +295,7 @@ def _task(task: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedS
             role = {"when": TASK_WHEN, "with_items": WITH_ITEMS, "timeout": TIMEOUT,
                     "trace_tag_template": TRACE_TAG}[name]
             if _is_string(value):
-                yield RenderedString(value, role, here, scope)  # type: ignore[arg-type]
+                yield RenderedString(value, role, here, scope)
         elif name in PLACEMENT_FIELDS:
             yield from _strings_in(value, PLACEMENT, here, scope)
         elif name in ("permission_set_refs", "permission_set_ref"):
@@ -304,11 +304,11 @@ def _task(task: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedS
             for field_name in ITERATE_CACHE_FIELDS:
                 sub = value.get(field_name)
                 if _is_string(sub):
-                    yield RenderedString(sub, ITERATE_CACHE, f"{here}.{field_name}", scope)  # type: ignore[arg-type]
+                    yield RenderedString(sub, ITERATE_CACHE, f"{here}.{field_name}", scope)
         elif name == "wait_for" and isinstance(value, MappingNode):
             for target_key, target in value.items():
                 if _is_string(target):
-                    yield RenderedString(target, WAIT_FOR, f"{here}.{target_key.value}", scope)  # type: ignore[arg-type]
+                    yield RenderedString(target, WAIT_FOR, f"{here}.{target_key.value}", scope)
         elif name == "next" and isinstance(value, SequenceNode):
             for i, element in enumerate(value.items):
                 if isinstance(element, MappingNode):
@@ -317,8 +317,9 @@ def _task(task: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedS
             yield from _publish(value, here, scope)
         elif name == "decision" and isinstance(value, SequenceNode):
             for i, branch in enumerate(value.items):
-                if isinstance(branch, MappingNode) and _is_string(branch.get("when")):
-                    yield RenderedString(branch.get("when"), TRANSITION_WHEN, f"{here}[{i}].when", scope)  # type: ignore[arg-type]
+                branch_when = branch.get("when") if isinstance(branch, MappingNode) else None
+                if _is_string(branch_when):
+                    yield RenderedString(branch_when, TRANSITION_WHEN, f"{here}[{i}].when", scope)
         elif name in LEGACY_TRANSITION_FIELDS:
             # The list-of-{when, do} form is not Attune (the structure rules say so), but its
             # conditions are still meant as expressions: check them too.
@@ -330,7 +331,7 @@ def _task(task: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedS
 def _transition(element: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedString]:
     when = element.get("when")
     if _is_string(when):
-        yield RenderedString(when, TRANSITION_WHEN, f"{where}.when", scope)  # type: ignore[arg-type]
+        yield RenderedString(when, TRANSITION_WHEN, f"{where}.when", scope)
     yield from _publish(element.get("publish"), f"{where}.publish", scope)
 
 
@@ -350,14 +351,14 @@ def _legacy_whens(node: AnyNode | None, where: str, scope: TaskScope) -> Iterato
         if isinstance(element, MappingNode):
             when = element.get("when")
             if _is_string(when):
-                yield RenderedString(when, TRANSITION_WHEN, f"{where}[{i}].when", scope)  # type: ignore[arg-type]
+                yield RenderedString(when, TRANSITION_WHEN, f"{where}[{i}].when", scope)
             yield from _legacy_whens(element.get("do"), f"{where}[{i}].do", scope)
 
 
 def _strings_in(node: AnyNode | None, role: str, where: str, scope: TaskScope) -> Iterator[RenderedString]:
     """String scalars inside ``node``, recursively (values only: keys are not rendered)."""
     if _is_string(node):
-        yield RenderedString(node, role, where, scope)  # type: ignore[arg-type]
+        yield RenderedString(node, role, where, scope)
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.items):
             yield from _strings_in(item, role, f"{where}[{i}]", scope)
@@ -366,7 +367,7 @@ def _strings_in(node: AnyNode | None, role: str, where: str, scope: TaskScope) -
             yield from _strings_in(value, role, f"{where}.{key.value}", scope)
 
 
-def _is_string(node: AnyNode | None) -> bool:
+def _is_string(node: AnyNode | None) -> TypeGuard[ScalarNode]:
     return isinstance(node, ScalarNode) and isinstance(node.value, str)
 
 
