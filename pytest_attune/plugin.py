@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = AttuneSession(config)
     config.stash[STATE_KEY] = state
     if state.enabled:
+        state.settings  # noqa: B018 - read the configuration now: a mistake is a usage error, not N collection errors
         state.item_kinds.append(VALIDATE)
         # pytest has no hook to add collection paths; testpaths-style extra roots are
         # appended to the arguments it is about to collect (xdist workers recompute the

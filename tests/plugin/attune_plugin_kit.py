@@ -8,8 +8,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "packs"
 
-# Subprocess runs load every installed plugin; these two are unrelated to ours and cost
-# over a second of start-up each time on this machine.
+# Installed plugins unrelated to ours that cost over a second of start-up per run.
 QUIET_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:benchmark")
 
 PACK_YAML = """\

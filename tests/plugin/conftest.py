@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from attune_plugin_kit import EXAMPLES, FILES, TOOLS_FILES, write_pack
+from attune_plugin_kit import EXAMPLES, FILES, QUIET_PLUGINS, TOOLS_FILES, write_pack
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,6 +29,14 @@ def linter_loaded(tmp_path_factory: pytest.TempPathFactory) -> None:
     except ModuleNotFoundError:
         pass
     lint([write_pack(tmp_path_factory.mktemp("warm") / "shop", FILES)])
+
+
+@pytest.fixture(autouse=True)
+def quiet_plugins(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run (in-process or subprocess) without two unrelated plugins of this
+    environment: each costs over a second of start-up per run (pytester forgets the
+    modules a run imported, so an in-process run pays it again every time)."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", " ".join(QUIET_PLUGINS))
 
 
 @pytest.fixture

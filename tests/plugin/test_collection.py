@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from attune_plugin_kit import QUIET_PLUGINS, TOOLS_FILES, collected_ids, outcomes, write_pack
+from attune_plugin_kit import TOOLS_FILES, collected_ids, outcomes, write_pack
 
 pytest_plugins = ["pytester"]
 
@@ -39,7 +39,7 @@ def test_disabled_by_default_collects_nothing_and_imports_nothing_heavy(
             assert heavy.isdisjoint(sys.modules), sorted(heavy & set(sys.modules))
     """)
     # --strict-markers: the markers are registered even while the plugin is off.
-    result = pytester.runpytest_subprocess("--strict-markers", "-rA", *QUIET_PLUGINS)
+    result = pytester.runpytest_subprocess("--strict-markers", "-rA")
     assert outcomes(result) == {"test_plain.py::test_no_heavy_imports": "PASSED"}
     assert "attune:" not in result.stdout.str()  # neither the header line nor the summary
     assert result.ret == 0
