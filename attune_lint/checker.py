@@ -9,8 +9,9 @@ from typing import Callable, Iterable
 
 from .context import CheckContext
 from .diagnostics import Diagnostic
-from .loader import Target, Workspace
+from .loader import Workspace
 from .settings import Settings
+from .yaml_loader import SourceFile
 
 CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
@@ -53,11 +54,15 @@ def check_workspace(workspace: Workspace, settings: Settings | None = None) -> l
                 by_path[diagnostic.path].append(diagnostic)
 
     targets = {target.display: target for target in workspace.targets}
+    sources = _sources(workspace)
     found: list[Diagnostic] = _configured(workspace.problems, settings)
     for path, diagnostics in by_path.items():
         target = targets.get(path)
-        if target is not None:
-            diagnostics = apply_suppressions(target, diagnostics, settings)
+        source = sources.get(path)
+        if source is not None:
+            # A context-only file is not checked: its suppressions apply, but their own
+            # findings (unused, unknown code) are left to the run that checks it.
+            diagnostics = apply_suppressions(path, source, diagnostics, report=target is not None)
         kept = _configured(diagnostics, settings)
         if target is not None and target.workflow is not None:
             target.workflow.findings = sorted(set(kept), key=Diagnostic.sort_key)
@@ -65,17 +70,31 @@ def check_workspace(workspace: Workspace, settings: Settings | None = None) -> l
     return sorted(set(found), key=Diagnostic.sort_key)
 
 
-def apply_suppressions(target: Target, diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """Drop what the file's ``# attune-lint:`` comments suppress; add the meta findings
-    (unknown code, unused or malformed suppression), which suppressions can hide too."""
-    source = target.document.source
-    if source is None:
-        return diagnostics
+def _sources(workspace: Workspace) -> dict[str, SourceFile]:
+    """The text of every file the run read, by its shown path: a cross-file finding may
+    point at a file that is context only (the pack.yaml of a single file checked alone),
+    and its suppressions count there too."""
+    documents = [target.document for target in workspace.targets]
+    for pack in workspace.packs:
+        if pack.manifest is not None:
+            documents.append(pack.manifest)
+        documents.extend(action.document for action in pack.actions)
+    documents.extend(workflow.document for workflow in workspace.workflows)
+    return {document.path: document.source for document in documents if document.source is not None}
+
+
+def apply_suppressions(path: str, source: SourceFile, diagnostics: list[Diagnostic],
+                       report: bool = True) -> list[Diagnostic]:
+    """Drop what the file's ``# attune-lint:`` comments suppress; with ``report``, add the
+    meta findings (unknown code, unused or malformed suppression), which suppressions can
+    hide too."""
     from .suppressions import parse_suppressions
 
-    parsed = parse_suppressions(source.text, target.display)
+    parsed = parse_suppressions(source.text, path)
     if not parsed.suppressions and not parsed.malformed:
         return diagnostics
+    if not report:
+        return parsed.filter(diagnostics)
     from .rules import meta
     from .rules.catalog import find_rule
 
@@ -83,19 +102,19 @@ def apply_suppressions(target: Target, diagnostics: list[Diagnostic], settings: 
     notes: list[Diagnostic] = []
     for span, text in parsed.malformed:
         notes.append(meta.MALFORMED_SUPPRESSION.at(
-            target.display, span, f"not a suppression the linter understands: {text!r}",
+            path, span, f"not a suppression the linter understands: {text!r}",
             "write '# attune-lint: disable=CODE', 'disable-next-line=CODE' or 'disable-file=CODE'"))
     for suppression in parsed.suppressions:
         if find_rule(suppression.code) is None:
             notes.append(meta.UNKNOWN_CODE.at(
-                target.display, suppression.span, f"suppression names unknown rule {suppression.code!r}",
+                path, suppression.span, f"suppression names unknown rule {suppression.code!r}",
                 "see 'attune-lint rules' for the codes"))
     # Whether a suppression was used is known only after every other finding was matched;
     # the unused ones are judged last, and a disable-file of AL952 still silences them.
     notes = parsed.filter(notes)
     unused = [
         meta.UNUSED_SUPPRESSION.at(
-            target.display, s.span,
+            path, s.span,
             f"'{s.kind}={s.code}' suppresses nothing" + (" on this line" if s.kind == "disable" else
                                                           " on the next line" if s.kind == "disable-next-line"
                                                           else " in this file"),

@@ -256,3 +256,16 @@ def test_disable_alone_on_its_line_hints_at_disable_next_line(tmp_path: Path) ->
     result = lint_pack(tmp_path, {"workflows/flow.yaml": text})
     assert codes(result) == [("AL205", 3, 10), ("AL952", 4, 24), ("AL201", 5, 1)]
     assert "disable-next-line" in (result.diagnostics[1].suggestion or "")
+
+
+def test_context_only_file_applies_suppressions_without_reporting_its_own() -> None:
+    from attune_lint.checker import apply_suppressions
+    from attune_lint.diagnostics import Diagnostic, Severity, Span
+    from attune_lint.yaml_loader import SourceFile
+
+    text = "ref: other  # attune-lint: disable=AL509\nlabel: x  # attune-lint: disable=AL201\n"
+    found = Diagnostic("acme/pack.yaml", Span(1, 6, 1, 11), Severity.WARNING, "AL509", "pack-folder-mismatch", "m")
+    source = SourceFile("acme/pack.yaml", text)
+    assert apply_suppressions("acme/pack.yaml", source, [found], report=False) == []
+    checked = apply_suppressions("acme/pack.yaml", source, [found])
+    assert [(d.code, d.line) for d in checked] == [("AL952", 2)]
