@@ -42,13 +42,17 @@ engine_answers() {
     DOCKER_HOST="$1" timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-# The pid recorded by `start`, only if that process is still a running dockerd.
+# The pid recorded by `start`, only if that process is still a running dockerd...
 our_pid() {
     [ -s "$PIDFILE" ] || return 1
     local pid
     pid="$(cat "$PIDFILE")"
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "dockerd" ] || return 1
+    # ...and it is ours (serving our socket), not another dockerd that reused the pid.
+    local cmdline
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+    [[ "$cmdline" == *"unix://$SOCKET "* ]] || return 1
     printf '%s' "$pid"
 }
 
