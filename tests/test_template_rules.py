@@ -345,3 +345,39 @@ def test_a_copy_of_install_packs_in_a_pack_layout_gives_the_same_findings(tmp_pa
     shutil.copytree(corpus / "packs" / "core", packs / "core")
     found = template_findings([packs / "core"])
     assert [(d.line, d.column) for d in found] == [(107, 49), (113, 69), (115, 69), (123, 49), (150, 49), (164, 49)]
+
+
+def test_when_mixing_text_and_templates_is_a_warning(tmp_path: Path) -> None:
+    body = """
+    tasks:
+      - name: a
+        action: core.echo
+        next:
+          - when: "{{ succeeded() }} and {{ parameters.notify }}"
+            do: [b]
+          - when: "  {{ failed() and not parameters.notify }}  "
+            do: [b]
+      - name: b
+        action: core.noop
+    """
+    found, text = lint_workflow(tmp_path, body)
+    assert codes_at(found) == [("AL411", *where(text, "succeeded() }} and", '"'))]
+    assert found[0].severity.label == "warning"
+
+
+def test_passing_forms_of_the_unsupported_constructs(tmp_path: Path) -> None:
+    body = """
+    tasks:
+      - name: a
+        action: core.echo
+        input:
+          ternary_done_with_transitions: "{{ parameters.a }}"
+          labels:
+            env: "{{ parameters.env }}"
+          merged: "{{ merge(parameters.a, parameters.b) }}"
+          closed: "ok {{ workflow.a }} then {{ workflow.b }}"
+          braces: "{\"url\": \"{{ parameters.url }}\"}"
+          comparison: "{{ not (parameters.a == 1) or parameters.b != 2 and 'x' + 'y' in ['xy'] }}"
+    """
+    found, _ = lint_workflow(tmp_path, body)
+    assert found == []

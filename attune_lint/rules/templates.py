@@ -163,8 +163,23 @@ JINJA_STATEMENT = Rule(
     """,
 )
 
+WHEN_NOT_PURE = Rule(
+    "AL411", "when-not-pure-template", Severity.WARNING,
+    "A ``when`` mixes text and templates, so it renders a string that is almost always true.",
+    """
+    A ``when`` that is not one expression is rendered as text and then read as a boolean:
+    only ``true/1/yes`` and ``false/0/no/""`` mean something, any other text (such as
+    ``"true and false"``) counts as true. Write the whole condition as one expression.
+
+    FAIL:
+        when: "{{ succeeded() }} and {{ parameters.notify }}"
+    PASS:
+        when: "{{ succeeded() and parameters.notify }}"
+    """,
+)
+
 RULES = (TEMPLATE_SYNTAX, JINJA_FILTER, CONDITIONAL_EXPRESSION, UNSUPPORTED_OPERATOR, METHOD_CALL,
-         KEYWORD_ARGUMENT, OBJECT_LITERAL, UNCLOSED_TEMPLATE, WAIT_FOR_NOT_PURE, JINJA_STATEMENT)
+         KEYWORD_ARGUMENT, OBJECT_LITERAL, UNCLOSED_TEMPLATE, WAIT_FOR_NOT_PURE, JINJA_STATEMENT, WHEN_NOT_PURE)
 
 # ExpressionError.construct → the rule that reports it; anything else is plain syntax.
 _CONSTRUCT_RULES: dict[str, Rule] = {
@@ -409,7 +424,15 @@ def check_string(path: str, source_text: str, rendered: RenderedString) -> Itera
             "write the whole value as one template, e.g. \"{{ task.ask.inquiry_id }}\" "
             "(or an unquoted positive integer)")
         return
-    for expression in expressions_of(rendered):
+    expressions = expressions_of(rendered)
+    if (rendered.role in (TASK_WHEN, TRANSITION_WHEN) and not rendered.bare_expression and expressions
+            and not is_pure_template(value)):
+        yield WHEN_NOT_PURE.at(
+            path, rendered.node.span,
+            f"'{rendered.where}' is text around templates, not one expression: it renders a string "
+            "that counts as true unless it is exactly true/1/yes or false/0/no/empty",
+            "write the whole condition inside one block: \"{{ a and b }}\"")
+    for expression in expressions:
         error = expression.result.error
         if error is None:
             continue
