@@ -5,20 +5,28 @@
 -- ..._0004_trigger_sensor_event_rule.sql, ..._0006_workflow_system.sql and the 2026
 -- additions that registration touches: retired_at, catalog_revision).
 --
--- Idempotent: every statement is IF NOT EXISTS / CREATE OR REPLACE / DROP-then-CREATE,
--- so applying it twice (or to a database that already has it) is harmless. The
--- registrar applies it under an advisory lock so that concurrent appliers do not race
--- on the catalog.
+-- Idempotent and conservative: every object is created only when it does not exist
+-- yet (IF NOT EXISTS, or a DO block that looks in the catalog first), so applying it
+-- twice is harmless, and on a database that already has some of these objects (a real
+-- Attune database) the existing tables, functions, triggers and views are left as they
+-- are; only missing ones are added. Use --use-existing-schema to add nothing at all. The registrar applies it
+-- under an advisory lock so that concurrent appliers do not race on the catalog.
 
 CREATE SCHEMA IF NOT EXISTS attune;
 
-CREATE OR REPLACE FUNCTION attune.update_updated_column()
-RETURNS TRIGGER AS $$
+DO $do$
 BEGIN
-    NEW.updated = NOW();
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
+    IF to_regprocedure('attune.update_updated_column()') IS NULL THEN
+        CREATE FUNCTION attune.update_updated_column()
+        RETURNS TRIGGER AS $fn$
+        BEGIN
+            NEW.updated = NOW();
+            RETURN NEW;
+        END;
+        $fn$ LANGUAGE plpgsql;
+    END IF;
+END
+$do$;
 
 -- pack -----------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS attune.pack (
@@ -53,10 +61,16 @@ CREATE TABLE IF NOT EXISTS attune.pack (
     )
 );
 
-DROP TRIGGER IF EXISTS update_pack_updated ON attune.pack;
-CREATE TRIGGER update_pack_updated
-    BEFORE UPDATE ON attune.pack
-    FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                   WHERE tgname = 'update_pack_updated' AND tgrelid = 'attune.pack'::regclass) THEN
+        CREATE TRIGGER update_pack_updated
+            BEFORE UPDATE ON attune.pack
+            FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+    END IF;
+END
+$do$;
 
 -- workflow_definition ------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS attune.workflow_definition (
@@ -83,10 +97,16 @@ CREATE INDEX IF NOT EXISTS idx_workflow_def_tags ON attune.workflow_definition U
 CREATE INDEX IF NOT EXISTS idx_workflow_definition_active
     ON attune.workflow_definition (retired_at) WHERE retired_at IS NULL;
 
-DROP TRIGGER IF EXISTS update_workflow_definition_updated ON attune.workflow_definition;
-CREATE TRIGGER update_workflow_definition_updated
-    BEFORE UPDATE ON attune.workflow_definition
-    FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                   WHERE tgname = 'update_workflow_definition_updated' AND tgrelid = 'attune.workflow_definition'::regclass) THEN
+        CREATE TRIGGER update_workflow_definition_updated
+            BEFORE UPDATE ON attune.workflow_definition
+            FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+    END IF;
+END
+$do$;
 
 -- action (the columns a workflow action uses) -------------------------------------------
 -- `runtime` is a plain BIGINT here: the runtime table is outside this subset, and
@@ -132,13 +152,25 @@ CREATE TABLE IF NOT EXISTS attune.action (
 CREATE INDEX IF NOT EXISTS idx_action_pack ON attune.action (pack);
 CREATE INDEX IF NOT EXISTS idx_action_workflow_def ON attune.action (workflow_def);
 
-DROP TRIGGER IF EXISTS update_action_updated ON attune.action;
-CREATE TRIGGER update_action_updated
-    BEFORE UPDATE ON attune.action
-    FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                   WHERE tgname = 'update_action_updated' AND tgrelid = 'attune.action'::regclass) THEN
+        CREATE TRIGGER update_action_updated
+            BEFORE UPDATE ON attune.action
+            FOR EACH ROW EXECUTE FUNCTION attune.update_updated_column();
+    END IF;
+END
+$do$;
 
 -- The platform's view of which actions run which definitions.
-CREATE OR REPLACE VIEW attune.workflow_action_link AS
-    SELECT wd.id AS workflow_def_id, wd.ref AS workflow_ref, a.id AS action_id, a.ref AS action_ref
-    FROM attune.workflow_definition wd
-    LEFT JOIN attune.action a ON a.workflow_def = wd.id;
+DO $do$
+BEGIN
+    IF to_regclass('attune.workflow_action_link') IS NULL THEN
+        CREATE VIEW attune.workflow_action_link AS
+            SELECT wd.id AS workflow_def_id, wd.ref AS workflow_ref, a.id AS action_id, a.ref AS action_ref
+            FROM attune.workflow_definition wd
+            LEFT JOIN attune.action a ON a.workflow_def = wd.id;
+    END IF;
+END
+$do$;

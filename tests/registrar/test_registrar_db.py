@@ -33,6 +33,20 @@ def test_schema_applies_twice_and_existing_schema_is_accepted(db) -> None:
             "action_workflow_def_fkey"} <= names
 
 
+def test_schema_adds_missing_objects_and_leaves_existing_ones(db) -> None:
+    db.execute("DROP TRIGGER update_action_updated ON attune.action")
+    db.execute("DROP VIEW attune.workflow_action_link")
+    db.execute("CREATE VIEW attune.workflow_action_link AS SELECT 1 AS platform_column")
+    apply_schema(db)
+    triggers = {r[0] for r in db.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'attune.action'::regclass AND NOT tgisinternal")}
+    assert triggers == {"update_action_updated"}
+    columns = [r[0] for r in db.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'attune' AND table_name = 'workflow_action_link'")]
+    assert columns == ["platform_column"]
+
+
 def test_use_existing_schema_refuses_a_database_without_it(db) -> None:
     db.execute("CREATE SCHEMA other; SET LOCAL search_path = other")
     db.execute("DROP SCHEMA attune CASCADE")  # rolled back with the test's transaction
