@@ -26,8 +26,30 @@ def docker_required() -> bool:
     return os.environ.get("ATTUNE_TEST_DOCKER", "auto").strip().lower() == "require"
 
 
-@pytest.fixture(scope="session")
-def docker_reason() -> str | None:
+@pytest.fixture(scope="module", autouse=True)
+def _docker_host() -> Iterator[None]:
+    """Point DOCKER_HOST at CI's private engine for these modules only.
+
+    CI exports the engine as ATTUNE_TEST_DOCKER_HOST rather than DOCKER_HOST, so that the
+    rest of the suite (the registrar tests) provisions the local cluster as the issue asks,
+    while these tests go through the Docker engine.
+    """
+    wanted = os.environ.get("ATTUNE_TEST_DOCKER_HOST")
+    previous = os.environ.get("DOCKER_HOST")
+    if wanted:
+        os.environ["DOCKER_HOST"] = wanted
+    try:
+        yield
+    finally:
+        if wanted:
+            if previous is None:
+                os.environ.pop("DOCKER_HOST", None)
+            else:
+                os.environ["DOCKER_HOST"] = previous
+
+
+@pytest.fixture(scope="module")
+def docker_reason(_docker_host: None) -> str | None:
     return docker_unavailable_reason()
 
 
