@@ -61,45 +61,75 @@ class PackCheck:
         return self.result.line_of(path, line) if self.result is not None else ""
 
 
-def lint_pack(root: Path, settings: Settings) -> PackCheck:
-    """Lint ``root`` as the CLI would and sort the findings onto the files that get items.
+def lint_packs(roots: list[Path], settings: Settings) -> dict[Path, PackCheck]:
+    """Lint ``roots`` in one run, as ``attune-lint check`` does, and give each pack its
+    share of the findings.
+
+    One run for packs that sit side by side keeps the checks across packs (a task
+    calling another pack's action). If the linter crashes, each pack is tried alone so
+    that only the pack that trips it fails.
+    """
+    from attune_lint.run import lint
+
+    roots = [norm(root) for root in roots]
+    try:
+        result = lint(roots, settings)
+    except Exception:  # noqa: BLE001 - a linter bug must fail the pack's items, not collection
+        if len(roots) > 1:
+            return {root: check for one in roots for root, check in lint_packs([one], settings).items()}
+        return {roots[0]: _crashed(roots[0], traceback.format_exc())}
+    return {root: _pack_share(root, result) for root in roots}
+
+
+def _hosts(root: Path) -> list[Path]:
+    from attune_lint.discovery import PackFiles
+
+    files = PackFiles.scan(root)
+    return [norm(files.manifest)] if files.manifest.is_file() else [norm(p) for p in files.actions]
+
+
+def _crashed(root: Path, error: str) -> PackCheck:
+    from attune_lint.discovery import PackFiles
+
+    files = PackFiles.scan(root)
+    check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root))
+    check.workflows = {norm(p): [] for p in (*files.standalone, *files.graphs)}
+    return check
+
+
+def _pack_share(root: Path, result: RunResult) -> PackCheck:
+    """The findings of the files below ``root``, sorted onto the files that get items.
 
     Workflow files keep their own findings. Every other finding (pack.yaml, action
     files, cross-file findings on files without an item) goes to the pack's host file:
     ``pack.yaml``, or for a pack without a manifest each action file takes its own and
     the first one takes the rest.
     """
-    from attune_lint.discovery import PackFiles
-    from attune_lint.run import lint
-
-    root = norm(root)
-    check = PackCheck(root=root, name=root.name)
-    files = PackFiles.scan(root)
-    manifest = norm(files.manifest)
-    check.pack_hosts = [manifest] if files.manifest.is_file() else [norm(p) for p in files.actions]
-    try:
-        result = lint([root], settings)
-    except Exception:  # noqa: BLE001 - a linter bug must fail the pack's items, not collection
-        check.error = traceback.format_exc()
-        check.workflows = {norm(p): [] for p in (*files.standalone, *files.graphs)}
-        return check
-    check.result = result
-    cwd = Path.cwd()
+    check = PackCheck(root=root, name=root.name, result=result, pack_hosts=_hosts(root))
+    cwd = Path.cwd()  # the linter shows paths relative to it
     by_display = {target.display: norm(target.path) for target in result.workspace.targets}
-    check.checked = set(by_display.values())
+    check.checked = {path for path in by_display.values() if _below(path, root)}
     for pack in result.workspace.packs:
         if norm(pack.root) == root:
             check.name = pack.ref
     for workflow in result.workspace.workflows:
-        check.workflows.setdefault(norm(workflow.file.path), []).append(workflow)
+        path = norm(workflow.file.path)
+        if _below(path, root):
+            check.workflows.setdefault(path, []).append(workflow)
     fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflows) if check.workflows else None)
     for diagnostic in result.diagnostics:
         path = by_display.get(diagnostic.path) or norm(cwd / diagnostic.path)
+        if not _below(path, root):
+            continue
         if path not in check.workflows and path not in check.pack_hosts:
             path = fallback
         if path is not None:
             check.by_file.setdefault(path, []).append(diagnostic)
     return check
+
+
+def _below(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 class AttuneSession:
@@ -155,9 +185,7 @@ class AttuneSession:
         if root is None:
             return None
         root = norm(root)
-        if not (root / MANIFEST).is_file() and not self._configured_covers(root):
-            return None
-        return root
+        return root if self._is_pack(root) else None
 
     def _configured_covers(self, path: Path) -> bool:
         return any(path == c or c in path.parents for c in self.configured)
@@ -184,12 +212,38 @@ class AttuneSession:
         return None
 
     def check(self, root: Path) -> PackCheck:
-        """The lint of ``root``: computed on first use, then shared by every item and fixture."""
+        """The lint of ``root``: computed on first use (with its sibling packs), then
+        shared by every item and fixture."""
         root = norm(root)
-        found = self.checks.get(root)
-        if found is None:
-            found = self.checks[root] = lint_pack(root, self.settings)
-        return found
+        if root not in self.checks:
+            self.checks.update(lint_packs(self.siblings(root), self.settings))
+        return self.checks[root]
+
+    def siblings(self, root: Path) -> list[Path]:
+        """``root`` and the packs beside it, as the platform sees them side by side in its
+        packs folder; only inside the rootdir or a configured root (never a walk through
+        folders the project does not own). The result does not depend on which paths
+        were collected, so an item's outcome is the same under -k, --lf or xdist."""
+        parent = root.parent
+        inside = _below(parent, self.config.rootpath) or any(_below(parent, c) for c in self.configured)
+        if not inside:
+            return [root]
+        try:
+            children = sorted(norm(child) for child in parent.iterdir() if child.is_dir())
+        except OSError:
+            return [root]
+        found = {root}
+        for child in children:
+            if child not in self.checks and self._is_pack(child):
+                found.add(child)
+        return sorted(found)
+
+    def _is_pack(self, folder: Path) -> bool:
+        if (folder / MANIFEST).is_file():
+            return True
+        from attune_lint.discovery import looks_like_pack
+
+        return self._configured_covers(folder) and looks_like_pack(folder)
 
     # -- extra roots and why nothing was collected -------------------------------------
 

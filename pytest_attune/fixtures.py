@@ -64,9 +64,11 @@ def load_session_packs(state: AttuneSession) -> AttunePacks:
         if check.error is not None:
             raise RuntimeError(f"attune-lint failed on the pack at {check.root}:\n{check.error}")
         assert check.result is not None
-        found.packs.extend(check.result.workspace.packs)
-        workflows.extend(check.result.workspace.workflows)
-        found.diagnostics.extend(check.result.diagnostics)
+        # Packs linted together share one run: take this pack's part of it.
+        found.packs.extend(p for p in check.result.workspace.packs if norm(p.root) == check.root)
+        workflows.extend(w for listed in check.workflows.values() for w in listed)
+        found.diagnostics.extend(d for listed in check.by_file.values() for d in listed)
+    found.diagnostics.sort(key=lambda d: d.sort_key())
     found.workflows = resolve_refs(workflows)
     return found
 

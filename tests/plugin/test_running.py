@@ -161,3 +161,16 @@ def test_the_example_packs_pass_and_fail_as_the_linter_says(pytester: pytest.Pyt
     # What the examples are for: acme and legacy_ops are valid, broken is not.
     assert any(outcome == "FAILED" for node, outcome in found.items() if node.startswith("packs/broken/"))
     assert all(outcome == "PASSED" for node, outcome in found.items() if not node.startswith("packs/broken/"))
+
+
+def test_packs_side_by_side_are_checked_together_whatever_is_selected(
+        pytester: pytest.Pytester, shop: Path) -> None:
+    # tools calls an action of its sibling pack shop, with a typo: only a run that sees
+    # both packs can tell, and the item fails even when only packs/tools is collected.
+    (pytester.path / "packs" / "tools" / "workflows" / "clean.yaml").write_text(
+        'ref: tools.clean\nlabel: "Clean"\nversion: "1.0"\ntasks:\n  - name: only\n    action: shop.place_ordr\n')
+    result = pytester.runpytest("--attune-packs", "-rA", "packs/tools")
+    assert outcomes(result) == {"packs/tools/pack.yaml::validate": "PASSED",
+                                "packs/tools/workflows/clean.yaml::validate": "FAILED"}
+    result.stdout.fnmatch_lines(["packs/tools/workflows/clean.yaml:6:13: error AL506 unknown action 'shop.place_ordr'*",
+                                 "*did you mean 'shop.place_order'?"])
