@@ -61,6 +61,7 @@ RULE_MODULES: tuple[str, ...] = (
     "attune_lint.rules.templates",
     "attune_lint.rules.expression_names",
     "attune_lint.rules.meta",
+    "attune_lint.registrar.rules",
 )
 
 
