@@ -251,10 +251,11 @@ class AttuneSession:
         return [norm(self.config.invocation_params.dir / arg.split("::")[0]) for arg in self.config.args]
 
     def extra_args(self) -> list[str]:
-        """Configured roots to add to the collection: only when pytest chose the paths
-        itself (``testpaths`` or the current folder), as ``testpaths`` itself works; a
-        command line naming paths is taken as it is."""
-        if self.config.args_source == pytest.Config.ArgsSource.ARGS:
+        """Configured roots to add to the collection, when ``testpaths`` would apply: no
+        path on the command line and pytest started in the rootdir. A command line naming
+        paths, or a run started in a sub-folder, collects just that, as pytest does."""
+        if (self.config.args_source == pytest.Config.ArgsSource.ARGS
+                or norm(self.config.invocation_params.dir) != norm(self.config.rootpath)):
             return []
         collected = self.collection_paths()
         extra = []
@@ -280,7 +281,7 @@ class AttuneSession:
             if len(outside) == len(self.configured):
                 return (f"the configured pack roots ({', '.join(_shown(p, self.config.rootpath) for p in outside)}) "
                         f"lie outside the collected paths ({shown}); they are added only when no path "
-                        "is given on the command line")
+                        "is given on the command line and pytest starts in the rootdir")
         from attune_lint.discovery import find_pack_roots
 
         below = [r for p in paths if p.is_dir() for r in find_pack_roots(p) if (r / MANIFEST).is_file()]

@@ -46,10 +46,17 @@ def test_fixtures_find_packs_and_lint_text(pytester: pytest.Pytester, shop: Path
 
 def test_xdist_gives_the_serial_outcomes(pytester: pytest.Pytester, shop: Path) -> None:
     pytest.importorskip("xdist")
-    serial = pytester.runpytest("--attune-packs", "-rA", "-p", "no:cacheprovider", "packs")
-    parallel = pytester.runpytest_subprocess("--attune-packs", "-rA", "-p", "no:cacheprovider",
-                                             "-n", "2", "packs")
-    assert len(outcomes(serial)) == 7
+    # The packs come from the ini option, which every worker must add the same way.
+    pytester.makepyprojecttoml("""
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+        attune_packs = ["packs"]
+    """)
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    serial = pytester.runpytest("--attune-packs", "-rA", "-p", "no:cacheprovider")
+    parallel = pytester.runpytest_subprocess("--attune-packs", "-rA", "-p", "no:cacheprovider", "-n", "2")
+    assert len(outcomes(serial)) == 8
     # xdist itself fails the run when two workers collect different items.
     assert outcomes(parallel) == outcomes(serial)
     parallel.stdout.fnmatch_lines(["attune: 2 packs, 5 workflows checked, 2 failed, 1 warning"])
