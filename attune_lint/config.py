@@ -108,7 +108,11 @@ def _toml_module() -> Any:
 
 
 def _toml_document(path: Path, text: str) -> dict[str, Any]:
-    tomllib = _toml_module()
+    try:
+        tomllib = _toml_module()
+    except ModuleNotFoundError:
+        raise ConfigError(str(path), 0, 0, "reading TOML on Python 3.10 needs the 'tomli' package "
+                                           "(pip install tomli), or use .attune-lint.yaml") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
