@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -100,14 +99,27 @@ class _PackInputs:
     index: int
     entry_key: str                       # names the entry file
     contents: dict[str, bytes] = field(default_factory=dict)  # path → bytes of every pack file
+    hasher: Any = None          # blake2b primed with the run key and the entry key
+    hasher_run_key: str = ""
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path | str) -> bytes | None:
+    """The file's bytes (None when unreadable); os.read skips the buffered file object."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 class CachedLinter:
@@ -168,18 +180,17 @@ class CachedLinter:
     # -- keys ---------------------------------------------------------------------------
 
     def _pack_inputs(self, plan: Plan, index: int, base: str) -> _PackInputs:
-        from .discovery import PackFiles
-
         root, chosen = plan.packs[index]
-        files = PackFiles.scan(root)
+        files = plan.listings[index]
         pack = _PackInputs(index, "")
         interface = []
         for path in [files.manifest, *files.actions]:
             data = _read(path)
             if data is not None:
-                pack.contents[str(path)] = data
-            interface.append((path.name, None if data is None else hashlib.blake2b(data, digest_size=20).digest()))
-        listing = [str(p.relative_to(root)) for p in files.standalone + files.graphs]
+                pack.contents[path] = data
+            interface.append((os.path.basename(path), None if data is None else hashlib.blake2b(data, digest_size=20).digest()))
+        cut = len(str(root)) + 1
+        listing = [p[cut:] for p in files.standalone + files.graphs]
         # The entry key covers everything that decides which files are targets and what the
         # pack offers to other packs; a file's own content is checked per file on lookup.
         pack.entry_key = _digest(base, str(root), None if chosen is None else [str(p) for p in chosen],
@@ -189,11 +200,18 @@ class CachedLinter:
     def _file_key(self, run_key: str, pack: _PackInputs, path: str, kind: str, display: str) -> str | None:
         data = pack.contents.get(path)
         if data is None:
-            data = _read(Path(path))
+            data = _read(path)
             if data is None:
                 return None
             pack.contents[path] = data
-        return _digest(run_key, pack.entry_key, path, kind, display, data)
+        prefix = pack.hasher
+        if prefix is None or pack.hasher_run_key != run_key:
+            prefix = pack.hasher = hashlib.blake2b(_digest(run_key, pack.entry_key).encode(), digest_size=20)
+            pack.hasher_run_key = run_key
+        hasher = prefix.copy()  # the run's and the pack's part hashed once per pack
+        hasher.update(_digest(path, kind, display).encode())
+        hasher.update(data)
+        return hasher.hexdigest()
 
     # -- entries ------------------------------------------------------------------------
 
@@ -287,7 +305,7 @@ class CachedLinter:
             return  # a finding outside the share's files: do not cache what we cannot key
         per_pack: dict[int, list[tuple[str, str, str]]] = {}
         for target in result.targets:
-            index = _pack_of(Path(target[0]), roots)
+            index = _pack_of(target[0], roots)
             if index is None:
                 return
             per_pack.setdefault(index, []).append(target)
@@ -299,7 +317,7 @@ class CachedLinter:
             for path, kind, display in targets:
                 if checked_now is None or display in checked_now:
                     key = self._file_key(run_key, pack, path, kind, display)
-                    if _read(Path(path)) != pack.contents.get(path):
+                    if _read(path) != pack.contents.get(path):
                         key = None  # changed while it was checked: which version was checked is unknown
                     rows.append([path, kind, display, key, [_encode(d) for d in by_display.get(display, [])]])
                 elif display in old:
@@ -313,6 +331,8 @@ class CachedLinter:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _mark_cache_dir(self.cache_dir)
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.cache_dir)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -356,7 +376,7 @@ class CachedLinter:
                 if target[2] in seen:
                     continue
                 seen.add(target[2])
-                by_pack.setdefault(_pack_of(Path(target[0]), roots), []).append(target)
+                by_pack.setdefault(_pack_of(target[0], roots), []).append(target)
         ordered = [t for i in range(len(plan.packs)) for t in by_pack.get(i, [])]
         return ordered + by_pack.get(None, [])
 
@@ -371,19 +391,23 @@ class CachedLinter:
             if display in wanted:
                 data = contents.get(path)
                 if data is None:
-                    data = _read(Path(path))
+                    data = _read(path)
                 if data is not None:
                     text = data.decode("utf-8", "replace")
                     merged.sources[display] = text[1:] if text.startswith("\ufeff") else text
 
 
-def _pack_of(path: Path, roots: dict[str, int]) -> int | None:
+def _pack_of(path: str, roots: dict[str, int]) -> int | None:
     """The plan index of the pack holding ``path`` (the nearest enclosing root)."""
-    for parent in path.parents:
-        index = roots.get(str(parent))
+    current = os.path.dirname(path)
+    while True:
+        index = roots.get(current)
         if index is not None:
             return index
-    return None
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def _mark_cache_dir(folder: Path) -> None:

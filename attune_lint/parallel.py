@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -69,6 +70,7 @@ class Plan:
     lone_files: list[Path]
     missing: list[Path]
     file_counts: list[int]  # files per pack, for balancing
+    listings: list[PackListing] = field(default_factory=list)  # the files of each pack, by kind
 
     @property
     def files(self) -> int:
@@ -87,6 +89,39 @@ class Plan:
         return [str(p) for p in self.lone_files] + [str(p) for p in self.missing]
 
 
+@dataclass
+class PackListing:
+    """``discovery.PackFiles`` as plain strings, read with ``os.scandir`` (no stat per file:
+    the cache lists every pack on every run, and pathlib would cost more than the lookups)."""
+
+    manifest: str
+    actions: list[str]
+    standalone: list[str]
+    graphs: list[str]
+
+    @classmethod
+    def scan(cls, root: Path) -> "PackListing":
+        base = str(root)
+        manifest = os.path.join(base, "pack.yaml")
+        return cls(manifest, _yaml_files(os.path.join(base, "actions")), _yaml_files(os.path.join(base, "workflows")),
+                   _yaml_files(os.path.join(base, "actions", "workflows")))
+
+    def all_files(self) -> list[str]:
+        return [self.manifest, *self.actions, *self.standalone, *self.graphs]
+
+
+def _yaml_files(folder: str) -> list[str]:
+    """As ``discovery._yaml_files``: YAML names, regular files (symlinks followed), sorted by name."""
+    from .discovery import is_yaml_name
+
+    try:
+        with os.scandir(folder) as entries:
+            found = [(e.name, e.path) for e in entries if is_yaml_name(e.name) and e.is_file()]
+    except OSError:
+        return []
+    return [path for _name, path in sorted(found)]
+
+
 def plan(paths: Sequence[Path | str]) -> Plan:
     """Discover what ``paths`` select, without reading any YAML."""
     from . import discovery
@@ -94,11 +129,14 @@ def plan(paths: Sequence[Path | str]) -> Plan:
     selection = discovery.select(paths)
     packs: list[tuple[Path, tuple[Path, ...] | None]] = []
     counts: list[int] = []
+    listings: list[PackListing] = []
     for root in sorted(selection.packs):
         chosen = selection.packs[root]
+        listing = PackListing.scan(root)
         packs.append((root, None if chosen is None else tuple(sorted(chosen))))
-        counts.append(len(discovery.PackFiles.scan(root).all_files()) if chosen is None else len(chosen))
-    return Plan(packs, list(selection.lone_files), list(selection.missing), counts)
+        listings.append(listing)
+        counts.append(len(listing.all_files()) if chosen is None else len(chosen))
+    return Plan(packs, list(selection.lone_files), list(selection.missing), counts, listings)
 
 
 def split(plan_: Plan, parts: int, only: dict[int, frozenset[str]] | None = None,
@@ -170,7 +208,19 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...]) -> None:
 
 
 def _neighbour_pack(root: Path, store: Any) -> Any:
-    from .loader import load_pack, plain_mapping
+    from .loader import plain_mapping
+
+    manifest_path = root / "pack.yaml"
+    manifest = store.get(manifest_path) if manifest_path.is_file() else None
+    pack = _neighbour_class()(root=root, manifest_path=manifest_path, manifest=manifest,
+                              manifest_data=plain_mapping(manifest) if manifest is not None else {})
+    pack.__dict__["_store"] = store
+    return pack
+
+
+@lru_cache(maxsize=1)
+def _neighbour_class() -> type:
+    from .loader import load_pack
     from .model import Pack
 
     class NeighbourPack(Pack):
@@ -180,8 +230,7 @@ def _neighbour_pack(root: Path, store: Any) -> Any:
         def actions(self) -> list[Any]:
             loaded = self.__dict__.get("_actions")
             if loaded is None:
-                loaded = load_pack(self.root, store).actions
-                self.__dict__["_actions"] = loaded
+                loaded = self.__dict__["_actions"] = load_pack(self.root, self.__dict__["_store"]).actions
             return loaded
 
         @actions.setter
@@ -189,10 +238,7 @@ def _neighbour_pack(root: Path, store: Any) -> Any:
             # The dataclass __init__ assigns the default []; keep it lazy until read.
             self.__dict__["_actions"] = value or None
 
-    manifest_path = root / "pack.yaml"
-    manifest = store.get(manifest_path) if manifest_path.is_file() else None
-    return NeighbourPack(root=root, manifest_path=manifest_path, manifest=manifest,
-                         manifest_data=plain_mapping(manifest) if manifest is not None else {})
+    return NeighbourPack
 
 
 def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResult:
@@ -240,11 +286,34 @@ def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> Ru
     from .yaml_loader import SourceFile, YamlDocument
 
     workspace = Workspace(problems=list(merged.problems))
+    light = _light_target_class()
     for path, kind, display in merged.targets:
         text = merged.sources.get(display)
         source = SourceFile(display, text) if text is not None else None
-        workspace.targets.append(Target(Path(path), kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
+        workspace.targets.append(light(path, kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
     return _indexed_result(merged.diagnostics, workspace, settings, seconds)
+
+
+@lru_cache(maxsize=1)
+def _light_target_class() -> type:
+    from .loader import Target
+
+    class LightTarget(Target):
+        """A target as reporters see it; its ``Path`` is made only when asked for (thousands
+        of them are made per run, most never asked)."""
+
+        @property  # type: ignore[override]
+        def path(self) -> Path:
+            value = self.__dict__["_path"]
+            if not isinstance(value, Path):
+                value = self.__dict__["_path"] = Path(value)
+            return value
+
+        @path.setter
+        def path(self, value: Path | str) -> None:
+            self.__dict__["_path"] = value
+
+    return LightTarget
 
 
 def _indexed_result(diagnostics: list[Diagnostic], workspace: Workspace, settings: Settings,
