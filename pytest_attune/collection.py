@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
     from .items import ItemKind
 
-FileRole = Literal["workflow", "pack"]
+# workflow: a workflow file; pack: the file carrying a pack's own findings (pack.yaml);
+# action: an action file named on the command line (its own findings only).
+FileRole = Literal["workflow", "pack", "action"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "pack.yaml"
@@ -42,7 +44,9 @@ class PackCheck:
     name: str
     result: RunResult | None = None
     error: str | None = None  # the linter raised: a bug, shown on every item of the pack
-    by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+    by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per item-carrying file
+    own: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per file, as reported
+    action_refs: dict[Path, str] = field(default_factory=dict)
     workflows: dict[Path, list[LoadedWorkflow]] = field(default_factory=dict)
     pack_hosts: list[Path] = field(default_factory=list)  # files that carry pack-level findings
     checked: set[Path] | None = None  # files the run checked (None: unknown, the lint failed)
@@ -51,8 +55,9 @@ class PackCheck:
         """False for files the project's ``exclude`` setting leaves out: they get no item."""
         return self.checked is None or norm(path) in self.checked
 
-    def findings(self, path: Path) -> list[Diagnostic]:
-        return list(self.by_file.get(norm(path), ()))
+    def findings(self, path: Path, own: bool = False) -> list[Diagnostic]:
+        """The findings an item of ``path`` carries; ``own``: only those reported on it."""
+        return list((self.own if own else self.by_file).get(norm(path), ()))
 
     def refs(self, path: Path) -> list[str]:
         return sorted({w.ref for w in self.workflows.get(norm(path), ())})
@@ -112,6 +117,7 @@ def _pack_share(root: Path, result: RunResult) -> PackCheck:
     for pack in result.workspace.packs:
         if norm(pack.root) == root:
             check.name = pack.ref
+            check.action_refs = {norm(a.path): a.ref for a in pack.actions if a.ref}
     for workflow in result.workspace.workflows:
         path = norm(workflow.file.path)
         if _below(path, root):
@@ -121,6 +127,7 @@ def _pack_share(root: Path, result: RunResult) -> PackCheck:
         path = by_display.get(diagnostic.path) or norm(cwd / diagnostic.path)
         if not _below(path, root):
             continue
+        check.own.setdefault(path, []).append(diagnostic)
         if path not in check.workflows and path not in check.pack_hosts:
             path = fallback
         if path is not None:
@@ -190,8 +197,10 @@ class AttuneSession:
     def _configured_covers(self, path: Path) -> bool:
         return any(path == c or c in path.parents for c in self.configured)
 
-    def role_of(self, file_path: Path) -> tuple[FileRole, Path] | None:
-        """Cheap test run on every file pytest visits: is it a workflow or a pack host?"""
+    def role_of(self, file_path: Path, named: bool = False) -> tuple[FileRole, Path] | None:
+        """Cheap test run on every file pytest visits: is it a workflow or a pack host?
+        ``named``: the file was named on the command line (an action file then gets its
+        own item rather than pytest's "found no collectors")."""
         if not file_path.name.endswith(YAML_SUFFIXES):
             return None
         parent = file_path.parent.name
@@ -209,6 +218,8 @@ class AttuneSession:
             return "pack", root
         if kind == "action" and not (root / MANIFEST).is_file():
             return "pack", root  # a pack without manifest: each action file hosts its findings
+        if kind == "action" and named:
+            return "action", root
         return None
 
     def check(self, root: Path) -> PackCheck:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
-from .collection import FileRole, PackCheck, state_of
+from .collection import FileRole, PackCheck, norm, state_of
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
@@ -71,7 +71,11 @@ class AttuneItem(pytest.Item):
         self.kind = kind
         self.check = check
         self.role: FileRole = self.parent.role
-        self.refs = check.refs(self.path) if self.role == "workflow" else []
+        if self.role == "workflow":
+            self.refs = check.refs(self.path)
+        else:  # an action file's ref; none for pack.yaml
+            ref = check.action_refs.get(norm(self.path)) if self.role == "action" else None
+            self.refs = [ref] if ref else []
         self.pack_name = check.name
         self.extra_keyword_matches.update({*self.refs, self.pack_name})
         self.add_marker("attune")
@@ -85,7 +89,7 @@ class AttuneItem(pytest.Item):
 
     def findings(self) -> list[Diagnostic]:
         """This file's findings as the project's configuration leaves them."""
-        return self.check.findings(self.path)
+        return self.check.findings(self.path, own=self.role == "action")
 
     def failing(self) -> list[Diagnostic]:
         result = self.check.result
@@ -105,7 +109,10 @@ class AttuneItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         shown = self.failing() or self.findings()
         line = shown[0].line - 1 if shown else 0
-        what = ", ".join(self.refs) if self.refs else f"pack {self.pack_name}"
+        if self.role == "pack":
+            what = f"pack {self.pack_name}"
+        else:
+            what = ", ".join(self.refs) or self.path.name
         return self.path, max(line, 0), f"attune: {what}"
 
 
@@ -125,4 +132,4 @@ def run_validate(item: AttuneItem) -> None:
         raise AttuneFindings("\n".join(format_diagnostic(d, check.line_of) for d in failing))
 
 
-VALIDATE = ItemKind(name="validate", roles=("workflow", "pack"), run=run_validate)
+VALIDATE = ItemKind(name="validate", roles=("workflow", "pack", "action"), run=run_validate)

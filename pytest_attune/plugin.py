@@ -66,7 +66,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AttuneFile
     state = parent.config.stash.get(STATE_KEY, None)
     if state is None or not state.enabled:
         return None
-    found = state.role_of(file_path)
+    found = state.role_of(file_path, named=parent.session.isinitpath(file_path))
     if found is None:
         return None
     role, root = found

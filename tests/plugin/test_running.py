@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from attune_plugin_kit import outcomes
+from attune_plugin_kit import collected_ids, outcomes
 
 pytest_plugins = ["pytester"]
 
@@ -174,3 +174,16 @@ def test_packs_side_by_side_are_checked_together_whatever_is_selected(
                                 "packs/tools/workflows/clean.yaml::validate": "FAILED"}
     result.stdout.fnmatch_lines(["packs/tools/workflows/clean.yaml:6:13: error AL506 unknown action 'shop.place_ordr'*",
                                  "*did you mean 'shop.place_order'?"])
+
+
+def test_an_action_file_named_on_the_command_line_gets_its_own_item(pytester: pytest.Pytester, shop: Path) -> None:
+    (shop / "actions" / "escape.yaml").write_text(
+        'ref: shop.escape\nlabel: "Escape"\nworkflow_file: ../workflows/bad.yaml\n')
+    result = pytester.runpytest("--attune-packs", "-rA", "packs/shop/actions/escape.yaml",
+                                "packs/shop/actions/order.yaml")
+    assert outcomes(result) == {SHOP + "actions/escape.yaml::validate": "FAILED",
+                                SHOP + "actions/order.yaml::validate": "PASSED"}
+    result.stdout.fnmatch_lines(["_* attune: shop.escape _*", "packs/shop/actions/escape.yaml:3:16: error AL503 *"])
+    # Found by walking a folder, action files stay part of pack.yaml's item.
+    walked = pytester.runpytest("--attune-packs", "--collect-only", "-q", "packs/shop/actions")
+    assert collected_ids(walked) == {SHOP + "actions/workflows/order.workflow.yaml::validate"}
