@@ -187,3 +187,14 @@ def test_an_action_file_named_on_the_command_line_gets_its_own_item(pytester: py
     # Found by walking a folder, action files stay part of pack.yaml's item.
     walked = pytester.runpytest("--attune-packs", "--collect-only", "-q", "packs/shop/actions")
     assert collected_ids(walked) == {SHOP + "actions/workflows/order.workflow.yaml::validate"}
+
+
+def test_files_the_configuration_excludes_get_no_item(pytester: pytest.Pytester, shop: Path) -> None:
+    pytest.importorskip("attune_lint.config")
+    pytester.makepyprojecttoml("""
+        [tool.attune-lint]
+        exclude = ["*/workflows/bad.yaml"]
+    """)
+    result = pytester.runpytest("--attune-packs", "--collect-only", "-q", "packs/shop")
+    assert collected_ids(result) == {SHOP + "pack.yaml::validate", SHOP + "actions/workflows/order.workflow.yaml::validate",
+                                     SHOP + "workflows/syntax.yaml::validate", SHOP + "workflows/warn.yaml::validate"}
