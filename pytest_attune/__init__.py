@@ -1,0 +1,1 @@
+"""pytest-attune: Attune packs as pytest items (``pytest --attune-packs``); see docs/pytest.md."""
