@@ -182,7 +182,7 @@ def _compose_all(text: str) -> list[Any]:
 
 
 def _is_empty(node: Any) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == YAML_TAG + "null" and node.value in ("", "~", "null")
+    return node.id == "scalar" and node.tag == YAML_TAG + "null" and node.value in ("", "~", "null")
 
 
 def _syntax_findings(exc: yaml.MarkedYAMLError, path: str, tab_lines: dict[int, int],
@@ -266,12 +266,14 @@ class _Converter:
                 self.path, Span(start.line, start.column, start.line, start.column + 1),
                 f"tag {node.tag!r} is not a standard YAML tag; it is not constructed",
                 "remove the tag and write plain data"))
-        if isinstance(node, yaml.ScalarNode):
+        # ``node.id`` rather than isinstance: robust when the yaml module was imported twice
+        # (the C extension keeps the first import's node classes).
+        if node.id == "scalar":
             result: AnyNode = ScalarNode(start, end, node.tag, value=_scalar_value(node),
                                          text=node.value, style=node.style or None)
             self._done[id(node)] = result
             return result
-        if isinstance(node, yaml.SequenceNode):
+        if node.id == "sequence":
             seq = SequenceNode(start, end, node.tag, flow=bool(node.flow_style))
             self._done[id(node)] = seq
             seq.items = [self.convert(item) for item in node.value]
