@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the stored layout changes
 LOCAL_DIR = ".attune-lint-cache"
 MAX_ENTRIES = 4096  # pack entries kept; the oldest beyond this are removed
+INDEX_FILE = "content-index.json"
 
 
 def default_cache_dir(cwd: Path | None = None) -> Path:
@@ -98,7 +99,7 @@ class _PackInputs:
 
     index: int
     entry_key: str                       # names the entry file
-    contents: dict[str, bytes] = field(default_factory=dict)  # path → bytes of every pack file
+    digests: dict[str, str | None] = field(default_factory=dict)  # path → content hash
     hasher: Any = None          # blake2b primed with the run key and the entry key
     hasher_run_key: str = ""
 
@@ -122,6 +123,59 @@ def _read(path: Path | str) -> bytes | None:
         os.close(fd)
 
 
+# A file's stat is trusted to stand for its content only when its ctime was at least this
+# much older than the moment it was hashed: a later write then always moves the ctime
+# (the kernel's clock is coarse, so a write in the same tick as the hashing could not).
+TRUST_AFTER_NS = 2_000_000_000
+
+
+class ContentIndex:
+    """Content hashes of files, reused while (size, mtime, ctime, inode) are unchanged.
+
+    Saves reading every file on a re-run; a file whose stat changed, or that was written
+    shortly before it was hashed, is read and hashed again.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.rows: dict[str, list[Any]] = {}
+        self.dirty = False
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    rows = json.loads(handle.read())
+                if isinstance(rows, dict) and rows.get("format") == FORMAT and isinstance(rows.get("files"), dict):
+                    self.rows = rows["files"]
+            except (OSError, ValueError, UnicodeDecodeError):
+                pass
+
+    def digest(self, path: str) -> str | None:
+        """The content hash of ``path`` (None when it cannot be read)."""
+        key = os.path.abspath(path)
+        try:
+            stat = os.stat(key)
+        except OSError:
+            return None
+        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        row = self.rows.get(key)
+        if (isinstance(row, list) and len(row) == 6 and row[:4] == signature
+                and isinstance(row[5], int) and row[5] - stat.st_ctime_ns > TRUST_AFTER_NS):
+            return str(row[4])
+        hashed_at = time.time_ns()
+        data = _read(key)
+        if data is None:
+            return None
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        self.rows[key] = [*signature, digest, hashed_at]
+        self.dirty = True
+        return digest
+
+    def fresh_digest(self, path: str) -> str | None:
+        """The hash of what the file holds now, read again."""
+        data = _read(path)
+        return None if data is None else hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 class CachedLinter:
     """``lint`` with a result cache; ``enabled=False`` (``--no-cache``) neither reads nor writes it.
 
@@ -134,6 +188,7 @@ class CachedLinter:
         self.enabled = enabled
         self.jobs = jobs
         self.stats = CacheStats()
+        self.index = ContentIndex(None)
 
     # -- public -------------------------------------------------------------------------
 
@@ -146,6 +201,7 @@ class CachedLinter:
         if not self.enabled:
             return parallel.lint_parallel(paths, settings, self.jobs)
         started = time.perf_counter()
+        self.index = ContentIndex(self.cache_dir / INDEX_FILE)
         plan = parallel.plan(paths)
         base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
         inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
@@ -159,6 +215,7 @@ class CachedLinter:
                 stale[pack.index] = None
                 continue
             cached, missing = found
+            cached.pack_index = pack.index  # type: ignore[attr-defined]
             results.append(cached)
             if missing:
                 stale[pack.index] = frozenset(missing)
@@ -175,6 +232,8 @@ class CachedLinter:
         merged.targets = self._targets_in_order(plan, results)
         self.stats.misses = len(merged.targets) - self.stats.hits
         self._add_sources(merged, inputs)
+        if self.index.dirty:
+            self._write_json(self.cache_dir / INDEX_FILE, {"format": FORMAT, "files": self.index.rows})
         return parallel.to_run_result(merged, settings, time.perf_counter() - started)
 
     # -- keys ---------------------------------------------------------------------------
@@ -185,10 +244,8 @@ class CachedLinter:
         pack = _PackInputs(index, "")
         interface = []
         for path in [files.manifest, *files.actions]:
-            data = _read(path)
-            if data is not None:
-                pack.contents[path] = data
-            interface.append((os.path.basename(path), None if data is None else hashlib.blake2b(data, digest_size=20).digest()))
+            digest = pack.digests[path] = self.index.digest(path)
+            interface.append((os.path.basename(path), digest))
         cut = len(str(root)) + 1
         listing = [p[cut:] for p in files.standalone + files.graphs]
         # The entry key covers everything that decides which files are targets and what the
@@ -198,19 +255,17 @@ class CachedLinter:
         return pack
 
     def _file_key(self, run_key: str, pack: _PackInputs, path: str, kind: str, display: str) -> str | None:
-        data = pack.contents.get(path)
-        if data is None:
-            data = _read(path)
-            if data is None:
+        digest = pack.digests.get(path)
+        if digest is None:
+            digest = pack.digests[path] = self.index.digest(path)
+            if digest is None:
                 return None
-            pack.contents[path] = data
         prefix = pack.hasher
         if prefix is None or pack.hasher_run_key != run_key:
             prefix = pack.hasher = hashlib.blake2b(_digest(run_key, pack.entry_key).encode(), digest_size=20)
             pack.hasher_run_key = run_key
         hasher = prefix.copy()  # the run's and the pack's part hashed once per pack
-        hasher.update(_digest(path, kind, display).encode())
-        hasher.update(data)
+        hasher.update("\0".join((path, kind, display, digest)).encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
 
     # -- entries ------------------------------------------------------------------------
@@ -317,7 +372,7 @@ class CachedLinter:
             for path, kind, display in targets:
                 if checked_now is None or display in checked_now:
                     key = self._file_key(run_key, pack, path, kind, display)
-                    if _read(path) != pack.contents.get(path):
+                    if self.index.fresh_digest(path) != pack.digests.get(path):
                         key = None  # changed while it was checked: which version was checked is unknown
                     rows.append([path, kind, display, key, [_encode(d) for d in by_display.get(display, [])]])
                 elif display in old:
@@ -327,7 +382,12 @@ class CachedLinter:
             self._write(pack.entry_key, {"format": FORMAT, "key": pack.entry_key, "targets": rows})
 
     def _write(self, key: str, entry: dict[str, Any]) -> None:
-        """Atomically: a temporary file in the same folder, renamed over the entry."""
+        if self._write_json(self._entry_path(key), entry):
+            self.stats.written += 1
+            self._prune()
+
+    def _write_json(self, target: Path, data: dict[str, Any]) -> bool:
+        """Atomically: a temporary file in the same folder, renamed over the target."""
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _mark_cache_dir(self.cache_dir)
@@ -336,22 +396,21 @@ class CachedLinter:
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.cache_dir)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(entry, stream, separators=(",", ":"))
-                os.replace(temporary, self._entry_path(key))
+                    json.dump(data, stream, separators=(",", ":"))
+                os.replace(temporary, target)
             except BaseException:
                 try:
                     os.unlink(temporary)
                 except OSError:
                     pass
                 raise
-            self.stats.written += 1
         except OSError:
-            return  # an unwritable cache only costs speed
-        self._prune()
+            return False  # an unwritable cache only costs speed
+        return True
 
     def _prune(self) -> None:
         try:
-            entries = [e for e in os.scandir(self.cache_dir) if e.name.endswith(".json")]
+            entries = [e for e in os.scandir(self.cache_dir) if e.name.endswith(".json") and e.name != INDEX_FILE]
         except OSError:
             return
         if len(entries) <= MAX_ENTRIES:
@@ -372,29 +431,25 @@ class CachedLinter:
         by_pack: dict[int | None, list[tuple[str, str, str]]] = {}
         seen: set[str] = set()
         for result in results:
+            known = getattr(result, "pack_index", None)  # a cached pack's result: one pack
             for target in result.targets:
                 if target[2] in seen:
                     continue
                 seen.add(target[2])
-                by_pack.setdefault(_pack_of(target[0], roots), []).append(target)
+                by_pack.setdefault(known if known is not None else _pack_of(target[0], roots), []).append(target)
         ordered = [t for i in range(len(plan.packs)) for t in by_pack.get(i, [])]
         return ordered + by_pack.get(None, [])
 
     @staticmethod
     def _add_sources(merged: ShareResult, inputs: list[_PackInputs]) -> None:
-        """Source text of the files with findings that came from the cache (for snippets)."""
+        """Where to read the text of the files with findings that came from the cache, if a
+        reporter asks for it (snippets, baselines)."""
         wanted = {d.path for d in merged.diagnostics} - set(merged.sources)
         if not wanted:
             return
-        contents = {path: data for pack in inputs for path, data in pack.contents.items()}
         for path, _kind, display in merged.targets:
             if display in wanted:
-                data = contents.get(path)
-                if data is None:
-                    data = _read(path)
-                if data is not None:
-                    text = data.decode("utf-8", "replace")
-                    merged.sources[display] = text[1:] if text.startswith("\ufeff") else text
+                merged.lazy_sources[display] = path
 
 
 def _pack_of(path: str, roots: dict[str, int]) -> int | None:

@@ -60,6 +60,9 @@ class ShareResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # display → text, files with findings only
+    # display → path of files with findings whose text is read only if a reporter asks
+    # (the cache's hits: a re-run with snippets off reads none of them)
+    lazy_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -291,7 +294,26 @@ def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> Ru
         text = merged.sources.get(display)
         source = SourceFile(display, text) if text is not None else None
         workspace.targets.append(light(path, kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
-    return _indexed_result(merged.diagnostics, workspace, settings, seconds)
+    result = _indexed_result(merged.diagnostics, workspace, settings, seconds)
+    result.__dict__["_lazy"] = dict(merged.lazy_sources)
+    return result
+
+
+def read_source(path: str, display: str, max_file_size: int) -> Any:
+    """The ``SourceFile`` the loader would have made for ``path`` (None where it makes none:
+    unreadable, too large, not UTF-8)."""
+    from .yaml_loader import SourceFile
+
+    try:
+        if os.stat(path).st_size > max_file_size:
+            return None
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if text.startswith("\ufeff"):
+        return SourceFile(display, text[1:], True)
+    return SourceFile(display, text)
 
 
 @lru_cache(maxsize=1)
@@ -330,6 +352,10 @@ def _indexed_result(diagnostics: list[Diagnostic], workspace: Workspace, setting
                          if t.document.source is not None}
                 self.__dict__["_sources"] = index
             source = index.get(path)
+            if source is None:
+                lazy = self.__dict__.get("_lazy") or {}
+                if path in lazy:
+                    source = index[path] = read_source(lazy.pop(path), path, self.settings.max_file_size)
             return source.line_text(line) if source is not None else ""
 
     return IndexedRunResult(diagnostics, workspace, settings, seconds)

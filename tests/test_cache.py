@@ -34,6 +34,10 @@ def _same(expected: RunResult, got: RunResult) -> None:
         assert got.line_of(d.path, d.line) == expected.line_of(d.path, d.line)
 
 
+def _entries(store: Path) -> list[Path]:
+    return sorted(p for p in store.glob("*.json") if p.name != cache.INDEX_FILE)
+
+
 def _cached(store: Path, paths: list[Path], settings: Settings | None = None) -> tuple[RunResult, cache.CacheStats]:
     linter = CachedLinter(store, jobs=1)
     result = linter.lint(paths, settings)
@@ -143,15 +147,14 @@ def test_no_cache_neither_reads_nor_writes(packs: Path, store: Path) -> None:
     _same(lint([packs]), linter.lint([packs]))
     assert linter.stats.bypassed and not store.exists()
     lint_cached([packs], cache_dir=store, jobs=1)
-    entries = sorted(store.glob("*.json"))
-    for entry in entries:  # poison the cache: a bypassing run must not read it
+    for entry in _entries(store):  # poison the cache: a bypassing run must not read it
         entry.write_text(json.dumps(json.loads(entry.read_text()) | {"targets": []}))
     _same(lint([packs]), lint_cached([packs], no_cache=True, cache_dir=store, jobs=1))
 
 
 def test_corrupt_entries_are_ignored_and_replaced(packs: Path, store: Path) -> None:
     _run_and_compare(store, packs)
-    entries = sorted(store.glob("*.json"))
+    entries = _entries(store)
     assert len(entries) == 3
     entries[0].write_bytes(b"\x00\xff not json")
     entries[1].write_text('{"format": 1, "key": "x", "targets": []}')  # another key's content
@@ -167,7 +170,7 @@ def test_corrupt_entries_are_ignored_and_replaced(packs: Path, store: Path) -> N
 def test_entries_are_written_atomically_as_json(packs: Path, store: Path) -> None:
     _run_and_compare(store, packs)
     assert not list(store.glob(".tmp-*"))
-    for entry in store.glob("*.json"):
+    for entry in _entries(store):
         data = json.loads(entry.read_text())
         assert data["format"] == cache.FORMAT and entry.name == data["key"] + ".json"
     assert (store / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
@@ -206,3 +209,41 @@ def test_parallel_misses_equal_serial(tmp_path: Path, store: Path) -> None:
         assert linter.stats.misses == 0
     finally:
         monkey.undo()
+
+
+def test_content_index_trusts_only_old_unchanged_stats(packs: Path, store: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "TRUST_AFTER_NS", 0)  # the corpus was just written: trust it anyway
+    _run_and_compare(store, packs)
+    reads: list[str] = []
+    real_read = cache._read
+    monkeypatch.setattr(cache, "_read", lambda path: reads.append(str(path)) or real_read(path))
+    result, stats = _cached(store, [packs])
+    assert stats.misses == 0 and reads == []  # unchanged stats: nothing read
+    # Same size, mtime put back: the ctime still moves, so the file is read and re-checked.
+    graph = packs / "legacy_ops" / "workflows" / "rotate_logs.yaml"
+    before = graph.stat()
+    text = graph.read_text()
+    graph.write_text(text.replace("action: core.echo", "action: core.ecoh", 1))
+    import os
+    os.utime(graph, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after, stats = _run_and_compare(store, packs)
+    assert any(str(graph) in r for r in reads) and stats.misses == 1
+    assert any(d.code == "AL506" and "core.ecoh" in d.message for d in after.diagnostics)
+
+
+def test_recent_files_are_always_read(packs: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _run_and_compare(store, packs)  # files written just now: younger than TRUST_AFTER_NS
+    reads: list[str] = []
+    real_read = cache._read
+    monkeypatch.setattr(cache, "_read", lambda path: reads.append(str(path)) or real_read(path))
+    _, stats = _cached(store, [packs])
+    assert stats.misses == 0 and len(reads) >= 18
+
+
+def test_snippet_text_of_cached_findings_is_read_on_demand(packs: Path, store: Path) -> None:
+    first, _ = _run_and_compare(store, packs)
+    second, stats = _cached(store, [packs])
+    assert stats.hits == second.files_checked
+    finding = next(d for d in second.diagnostics if d.code == "AL205")
+    assert "1.10" in second.line_of(finding.path, finding.line) == first.line_of(finding.path, finding.line)
