@@ -495,5 +495,7 @@ def _decode(row: list[Any]) -> Diagnostic:
 
 def lint_cached(paths: Sequence[Path | str], settings: Settings | None = None, *, no_cache: bool = False,
                 jobs: int | None = None, cache_dir: Path | str | None = None) -> RunResult:
-    """One run through the cache (``no_cache`` bypasses it: no read, no write)."""
-    return CachedLinter(cache_dir, enabled=not no_cache, jobs=jobs).lint(paths, settings)
+    """One run through the cache (``no_cache``, or ``ATTUNE_LINT_NO_CACHE`` set to anything
+    but ``0``/empty, bypasses it: no read, no write)."""
+    bypass = no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
+    return CachedLinter(cache_dir, enabled=not bypass, jobs=jobs).lint(paths, settings)

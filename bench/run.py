@@ -47,8 +47,23 @@ class Measure:
         return self.files / self.median if self.seconds and self.median > 0 else float("nan")
 
 
+def bench_env() -> dict[str, str]:
+    """The environment of every timed process: byte-code caching on (as in any installed
+    tool; some sandboxes set PYTHONDONTWRITEBYTECODE, which would make every process
+    compile attune-lint from source while the peers' wheels ship compiled), kept outside
+    the repository."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "attune-bench-pycache"))
+    return env
+
+
+ENV = bench_env()
+
+
 def timed(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
     """Wall seconds, peak RSS (KiB) of the largest process, exit status, stderr tail."""
+    env = env or ENV
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
         command = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *argv] if GNU_TIME else argv
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -156,31 +171,27 @@ def memory_runs(corpus: Path, runs: int) -> list[float]:
         f"    result = lint([{str(corpus)!r}]); del result; gc.collect()\n"
         "    print(round(rss(), 1), flush=True)\n"
     )
-    done = subprocess.run([PY, "-c", script], capture_output=True, text=True)
+    done = subprocess.run([PY, "-c", script], capture_output=True, text=True, env=ENV)
     return [float(x) for x in done.stdout.split()]
 
 
-def threshold(corpus: Path, jobs: int) -> list[tuple[int, float, float]]:
-    """Serial vs parallel wall time (fresh processes) for growing parts of the corpus."""
+def threshold(jobs: int, seed: int) -> list[tuple[int, float, float]]:
+    """Serial vs parallel wall time (fresh processes, no cache) by corpus size: 4 packs of
+    growing size, generated alike."""
+    import generate
+
     rows = []
-    packs = sorted(p for p in corpus.iterdir() if (p / "pack.yaml").is_file())
-    for size in (25, 50, 100, 200, 400, 800):
+    for per_pack in (2, 5, 10, 20, 40, 80, 160):
         work = Path(tempfile.mkdtemp(prefix="attune-threshold-"))
         try:
-            copied = 0
-            for pack in packs:  # whole packs of 10..size/2 workflows until the size is reached
-                if copied >= size:
-                    break
-                target = work / pack.name
-                shutil.copytree(pack, target)
-                copied += sum(1 for _ in target.rglob("*.yaml"))
+            stats = generate.generate(work / "packs", packs=4, workflows=per_pack, seed=seed)
             code = ("import sys, time\nfrom attune_lint import parallel\n"
                     "t = time.perf_counter()\n"
-                    f"parallel.lint_parallel([{str(work)!r}], jobs=int(sys.argv[1]), min_files=0)\n"
+                    f"parallel.lint_parallel([{str(work / 'packs')!r}], jobs=int(sys.argv[1]), min_files=0)\n"
                     "print(time.perf_counter() - t)\n")
             serial = statistics.median(timed([PY, "-c", code, "1"])[0] for _ in range(3))
             par = statistics.median(timed([PY, "-c", code, str(jobs)])[0] for _ in range(3))
-            rows.append((copied, serial, par))
+            rows.append((stats.files, serial, par))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -216,7 +227,7 @@ def profile(corpus: Path, packs: int = 4) -> None:
         "out = io.StringIO(); pstats.Stats(profiler, stream=out).sort_stats('tottime').print_stats(25); print(out.getvalue()[-6000:])\n"
         "out = io.StringIO(); pstats.Stats(profiler, stream=out).sort_stats('cumulative').print_stats(30); print(out.getvalue()[-7000:])\n"
     )
-    subprocess.run([PY, "-c", code], check=False)
+    subprocess.run([PY, "-c", code], check=False, env=ENV)
 
 
 def means(reps: int) -> None:
@@ -234,7 +245,7 @@ def means(reps: int) -> None:
         "      f'of once per file saves about that much per file ({statistics.median(times) * 4000:.1f} s over 4,000 files)')\n"
         "print(f'import attune_lint.cli: {t_cli * 1000:.1f} ms')\n"
     )
-    subprocess.run([PY, "-c", code], check=False)
+    subprocess.run([PY, "-c", code], check=False, env=ENV)
     eager = ("import attune_lint.cli, attune_lint.run, attune_lint.checker, jsonschema, yaml; "
              "import psycopg, ruamel.yaml, testcontainers; import attune_lint.registrar.registrar")
     lazy = "import attune_lint.cli"
@@ -248,7 +259,7 @@ def means(reps: int) -> None:
                            "from attune_lint.cli import main\nmain()\n"
                            "heavy=[m for m in ('psycopg','ruamel','testcontainers','jsonschema','pytest') if m in sys.modules]\n"
                            "print('heavy modules imported by a one-file check:', heavy or 'none', file=sys.stderr)"],
-                          cwd=REPO, capture_output=True, text=True)
+                          cwd=REPO, capture_output=True, text=True, env=ENV)
     print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "")
 
 
@@ -292,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         schemas[kind].write_text(subprocess.run(["attune-lint", "schema", kind], capture_output=True, text=True,
                                                 check=True).stdout)
     measures: dict[str, Measure] = {}
+    # Warm-up, untimed: byte code compiled, files in the page cache, for every tool alike.
+    for argv in (["attune-lint", "check", "-q", "--no-config", str(REPO / "examples" / "packs")],
+                 [PY, str(HERE / "driver.py"), "--no-cache", "-q", "--no-config", str(REPO / "examples" / "packs")],
+                 ["check-jsonschema", "--schemafile", str(schemas["graph"]), str(kinds["graph"][0] if kinds["graph"] else kinds["standalone"][0])],
+                 ["yamllint", str(REPO / "examples")], [PY, "-m", "pytest", "--version"],
+                 ["attune-lint", "register", "--help"], ["cat", *map(str, (p for v in kinds.values() for p in v))]):
+        timed(argv, cwd=work)
 
     def run(key: str, measure: Measure, *commands: list[str], **kw: object) -> None:
         measures[key] = measure
@@ -387,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         means(args.reps)
     if args.threshold:
         print(f"\nserial vs --jobs {args.jobs} by size (median of 3 fresh processes, no cache):")
-        for count, serial_s, par_s in threshold(corpus, args.jobs):
+        for count, serial_s, par_s in threshold(args.jobs, args.seed):
             print(f"  {count:6} files: serial {serial_s:6.2f} s, parallel {par_s:6.2f} s ({serial_s / par_s:4.2f}×)")
     if args.profile:
         print("\nprofile of the serial path:")

@@ -152,6 +152,15 @@ def test_no_cache_neither_reads_nor_writes(packs: Path, store: Path) -> None:
     _same(lint([packs]), lint_cached([packs], no_cache=True, cache_dir=store, jobs=1))
 
 
+def test_environment_variable_bypasses(packs: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTUNE_LINT_NO_CACHE", "1")
+    _same(lint([packs]), lint_cached([packs], cache_dir=store, jobs=1))
+    assert not store.exists()
+    monkeypatch.setenv("ATTUNE_LINT_NO_CACHE", "0")
+    lint_cached([packs], cache_dir=store, jobs=1)
+    assert _entries(store)
+
+
 def test_corrupt_entries_are_ignored_and_replaced(packs: Path, store: Path) -> None:
     _run_and_compare(store, packs)
     entries = _entries(store)
