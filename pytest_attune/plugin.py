@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from .collection import STATE_KEY, AttuneSession, state_of
+from .db import DB_KEY, REGISTER, AttuneDatabase, AttuneDbReporter, add_options
+from .db import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
 from .fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
 from .items import VALIDATE, AttuneFile, AttuneItem
 from .reporting import AttuneReporter
@@ -37,6 +39,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("attune_lint_config", type="string", default="",
                   help="attune-lint configuration file, relative to the rootdir (default: "
                        "the project's own, found as attune-lint finds it)")
+    add_options(parser, group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,9 +47,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     state = AttuneSession(config)
     config.stash[STATE_KEY] = state
+    # The database starts on first use (a register item or fixture) and stops here.
+    database = AttuneDatabase.from_config(config)
+    config.stash[DB_KEY] = database
+    config.add_cleanup(database.close)
+    if database.setting is not None:
+        config.pluginmanager.register(AttuneDbReporter(database), "attune-db-reporter")
     if state.enabled:
         state.settings  # noqa: B018 - read the configuration now: a mistake is a usage error, not N collection errors
         state.item_kinds.append(VALIDATE)
+        if database.setting is not None:
+            state.item_kinds.append(REGISTER)
         # pytest has no hook to add collection paths; testpaths-style extra roots are
         # appended to the arguments it is about to collect (xdist workers recompute the
         # same list from the same invocation, so collection stays identical).

@@ -89,7 +89,8 @@ def check_connection(dsn: str, timeout: int = CONNECT_TIMEOUT_SECONDS) -> None:
         raise ConnectionFailed(redact_dsn(dsn), detail) from None
 
 
-def _docker_backend(reasons: list[str]) -> ProvisionedDatabase | None:
+def _docker_backend(reasons: list[str], pg_image: str | None = None,
+                    pg_network: str | None = None) -> ProvisionedDatabase | None:
     try:
         containers: Any = importlib.import_module(".containers", __package__)
         unavailable = containers.docker_unavailable_reason
@@ -109,7 +110,7 @@ def _docker_backend(reasons: list[str]) -> ProvisionedDatabase | None:
         reasons.append(f"docker: {reason}")
         return None
     try:
-        running = start(settings_from_env())
+        running = start(settings_from_env(pg_image, pg_network))
     except Exception as exc:  # ContainerError and whatever the engine throws
         reasons.append(f"docker: the PostgreSQL container did not start: {exc}")
         return None
@@ -128,14 +129,18 @@ def _local_backend(reasons: list[str]) -> ProvisionedDatabase | None:
 
 
 def provision_database(db: str | None = "auto", *, env: Mapping[str, str] | None = None,
-                       docker: bool = True, local: bool = True) -> ProvisionedDatabase:
+                       docker: bool = True, local: bool = True, pg_image: str | None = None,
+                       pg_network: str | None = None) -> ProvisionedDatabase:
     """A database per the order above.
 
     ``db`` is ``auto``, ``require`` or a DSN (a DSN always requires). Without an explicit
     DSN, ``ATTUNE_TEST_DSN`` from ``env`` (default: the process environment) is one.
     ``docker``/``local`` switch the two throwaway backends off (their absence is then a
-    reason like any other). Raises ConnectionFailed when an explicit DSN does not
-    connect, DatabaseUnavailable in ``require`` mode when nothing was found.
+    reason like any other). ``pg_image``/``pg_network`` choose the container's image and
+    network (``--attune-pg-image``/``--attune-pg-network``); None falls back to
+    ``ATTUNE_PG_IMAGE``/``ATTUNE_PG_NETWORK``, then the defaults. Raises ConnectionFailed
+    when an explicit DSN does not connect, DatabaseUnavailable in ``require`` mode when
+    nothing was found.
     """
     env = os.environ if env is None else env
     mode, dsn = parse_db_option(db)
@@ -145,7 +150,7 @@ def provision_database(db: str | None = "auto", *, env: Mapping[str, str] | None
         check_connection(dsn)
         return ProvisionedDatabase(dsn, "dsn")
     reasons: list[str] = [f"no DSN given (--db DSN or {DSN_ENV})"]
-    found = _docker_backend(reasons) if docker else None
+    found = _docker_backend(reasons, pg_image, pg_network) if docker else None
     if found is None and not docker:
         reasons.append("docker: backend switched off")
     if found is None:

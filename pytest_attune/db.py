@@ -1,0 +1,424 @@
+"""The database stage of the plugin: ``register`` items and the database fixtures.
+
+``--attune-db=auto|require|DSN`` (ini ``attune_db``) adds a ``register`` item to every
+workflow file the pack checks collect: the file is registered with its pack, as the
+platform's registrar would do it, inside a transaction that is always rolled back, and
+the stored row is compared with the normalised model. The fixtures ``attune_db_dsn``,
+``attune_db`` and ``attune_registrar`` give pack authors' tests the same database.
+
+The database is provisioned lazily, once per process: the first register item or
+fixture that needs it starts it (explicit DSN → container → local cluster, see
+``attune_lint.registrar.provision``), and ``config.add_cleanup`` stops it at the end of
+the run. Under pytest-xdist every worker is its own process, so each worker starts its
+own container or local cluster; the controller runs no test and starts none.
+
+Nothing here imports psycopg or the registrar at module level: the plugin is loaded in
+every pytest run of the environment.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Iterator, NoReturn
+
+import pytest
+
+from .collection import PackCheck, norm
+from .items import AttuneFindings, AttuneItem, ItemKind
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from attune_lint.model import LoadedWorkflow, Pack
+    from attune_lint.registrar.provision import ProvisionedDatabase
+    from attune_lint.registrar.registrar import WorkflowRegistrar
+
+OFF = "off"
+NETWORKS = ("bridge", "host")
+ENV_IMAGE = "ATTUNE_PG_IMAGE"
+ENV_NETWORK = "ATTUNE_PG_NETWORK"
+# How many differing values a failed row check lists before it stops.
+MAX_DIFFERENCES = 8
+
+
+def add_options(parser: pytest.Parser, group: Any) -> None:
+    """``--attune-db``, ``--attune-pg-image``, ``--attune-pg-network`` and ini ``attune_db``."""
+    group.addoption("--attune-db", dest="attune_db", default=None, metavar="auto|require|DSN",
+                    help="with --attune-packs, also register every workflow file into PostgreSQL "
+                         "(rolled back) and check the stored row; the database of the attune_db "
+                         "fixtures. auto: skip when no database can be had; require: fail; a DSN: "
+                         "use that server; off: no database (default: ini attune_db, else off)")
+    group.addoption("--attune-pg-image", dest="attune_pg_image", default=None, metavar="IMAGE",
+                    help=f"PostgreSQL image for the container backend (default: ${ENV_IMAGE}, "
+                         "else a pinned official postgres tag)")
+    group.addoption("--attune-pg-network", dest="attune_pg_network", default=None, choices=NETWORKS,
+                    help=f"container network: bridge (a mapped port) or host (a free loopback port) "
+                         f"(default: ${ENV_NETWORK}, else bridge)")
+    parser.addini("attune_db", type="string", default="",
+                  help="auto, require or a DSN: as --attune-db (off when empty)")
+
+
+def db_setting(config: pytest.Config) -> str | None:
+    """``auto``, ``require`` or a DSN; None when the database stage is off."""
+    raw = config.getoption("attune_db", None)
+    if raw is None:
+        raw = config.getini("attune_db") or ""
+    text = str(raw).strip()
+    return None if text in ("", OFF) else text
+
+
+class NoDatabase(Exception):
+    """No database for this run. ``fatal``: fail (``require``, an unreachable DSN, a
+    broken schema) rather than skip (``auto``)."""
+
+    def __init__(self, reason: str, fatal: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fatal = fatal
+
+
+class AttuneDatabase:
+    """The run's database: provisioned on first use, schema applied once, stopped by
+    ``close()`` (a ``config.add_cleanup``). One per process, so one per xdist worker."""
+
+    def __init__(self, setting: str | None, pg_image: str | None = None,
+                 pg_network: str | None = None) -> None:
+        self.setting = setting  # None: off for the register items; the fixtures use "auto"
+        self.pg_image = pg_image
+        self.pg_network = pg_network
+        self.provisioned: ProvisionedDatabase | None = None
+        self._failure: NoDatabase | None = None
+        self._dsn: str | None = None
+        self._conn: psycopg.Connection | None = None
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> AttuneDatabase:
+        network = config.getoption("attune_pg_network", None)
+        if network is None:
+            network = os.environ.get(ENV_NETWORK, "").strip().lower() or None
+            if network is not None and network not in NETWORKS:
+                raise pytest.UsageError(f"{ENV_NETWORK}={network!r}: use one of {', '.join(NETWORKS)}")
+        image = config.getoption("attune_pg_image", None) or os.environ.get(ENV_IMAGE, "").strip() or None
+        return cls(db_setting(config), image, network)
+
+    def describe(self) -> str:
+        if self.provisioned is None:
+            return "not started"
+        text = self.provisioned.describe()
+        passed_over = [r for r in self.provisioned.reasons if not r.startswith("no DSN given")]
+        if self.provisioned.available and passed_over:
+            text += f" ({'; '.join(passed_over)})"
+        return text
+
+    def dsn(self) -> str:
+        """A DSN whose database has the ``attune`` schema; NoDatabase when there is none.
+
+        Tried once: a failure is remembered, so every item reports the same reason
+        without trying again (a local cluster can take a minute to give up).
+        """
+        if self._failure is not None:
+            raise self._failure
+        if self._dsn is None:
+            try:
+                self._dsn = self._provision()
+            except NoDatabase as exc:
+                self._failure = exc
+                raise
+        return self._dsn
+
+    def _provision(self) -> str:
+        try:
+            import psycopg
+
+            from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable
+            from attune_lint.registrar.provision import provision_database
+            from attune_lint.registrar.schema import apply_schema
+        except ImportError as exc:
+            raise NoDatabase(f"the database stage needs psycopg 3 ({exc}): "
+                             "pip install 'attune-lint[registrar]'", fatal=self.mode == "require") from None
+        try:
+            self.provisioned = provision_database(self.setting or "auto", pg_image=self.pg_image,
+                                                  pg_network=self.pg_network)
+        except (ConnectionFailed, DatabaseUnavailable) as exc:
+            raise NoDatabase(str(exc), fatal=True) from None
+        if not self.provisioned.available or self.provisioned.dsn is None:
+            raise NoDatabase(self.provisioned.describe(), fatal=False)
+        dsn = self.provisioned.dsn
+        try:
+            with psycopg.connect(dsn) as conn:
+                apply_schema(conn)  # idempotent; an existing Attune schema is kept as it is
+        except psycopg.Error as exc:
+            raise NoDatabase(f"cannot apply the attune schema in {self.provisioned.describe()}: "
+                             + " ".join(str(exc).split()), fatal=True) from None
+        return dsn
+
+    @property
+    def mode(self) -> str:
+        setting = self.setting or "auto"
+        return setting if setting in ("auto", "require") else "require"
+
+    def connection(self) -> psycopg.Connection:
+        """The register items' connection (autocommit: each item opens its own
+        rollback-only transaction)."""
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.dsn(), autocommit=True)
+        return self._conn
+
+    def connect(self) -> psycopg.Connection:
+        """A new connection to the run's database (autocommit)."""
+        import psycopg
+
+        return psycopg.connect(self.dsn(), autocommit=True)
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a dead server must not hide the stop below
+                pass
+        provisioned, self.provisioned = self.provisioned, None
+        if provisioned is not None:
+            provisioned.stop()
+
+
+DB_KEY = pytest.StashKey[AttuneDatabase]()
+
+
+def database_of(config: pytest.Config) -> AttuneDatabase:
+    database = config.stash.get(DB_KEY, None)
+    if database is None:  # configured without our pytest_configure (should not happen)
+        database = config.stash[DB_KEY] = AttuneDatabase.from_config(config)
+        config.add_cleanup(database.close)
+    return database
+
+
+class AttuneDbReporter:
+    """Header and summary lines about the database (registered when --attune-db is on)."""
+
+    def __init__(self, database: AttuneDatabase) -> None:
+        self.database = database
+
+    def pytest_report_header(self, config: pytest.Config) -> str:
+        setting = self.database.setting or OFF
+        shown = setting if setting in ("auto", "require") else "a DSN"
+        return f"attune: database {shown} (started on first use, once per process)"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.database.provisioned is not None:
+            terminalreporter.write_line(f"attune: database: {self.database.describe()}")
+
+
+# -- the register item --------------------------------------------------------------------
+
+
+def _pack_of(check: PackCheck) -> Pack | None:
+    if check.result is None:
+        return None
+    return next((p for p in check.result.workspace.packs if norm(p.root) == check.root), None)
+
+
+def _with_errors(loaded: LoadedWorkflow, check: PackCheck, pack: Pack | None) -> LoadedWorkflow:
+    """A copy of ``loaded`` carrying the run's errors on its file, its linking action and
+    its pack.yaml, as ``attune-lint register`` attaches them: the registrar's
+    ``skip_invalid`` reads them. A copy, because the loaded workflow is shared with the
+    other items and the fixtures of the session."""
+    import dataclasses
+
+    from attune_lint.diagnostics import Severity
+
+    paths = [loaded.file.path]
+    if loaded.action is not None:
+        paths.append(loaded.action.path)
+    if pack is not None and pack.manifest is not None:
+        paths.append(pack.manifest_path)
+    errors = [d for path in dict.fromkeys(norm(p) for p in paths)
+              for d in check.findings(path, own=True) if d.severity >= Severity.ERROR]
+    kept = [f for f in loaded.findings if f not in errors]
+    return dataclasses.replace(loaded, findings=errors + kept)
+
+
+def _manifest_error(check: PackCheck, pack: Pack | None) -> str | None:
+    from attune_lint.diagnostics import Severity
+
+    if pack is None or pack.manifest is None:
+        return None
+    errors = [d for d in check.findings(pack.manifest_path, own=True) if d.severity >= Severity.ERROR]
+    if not errors:
+        return None
+    first = errors[0]
+    return f"pack.yaml has errors: {first.path}:{first.line}:{first.column}: {first.code} {first.message}"
+
+
+def _skip(reason: str) -> NoReturn:
+    """Skip, reported at the workflow file (as a skip mark would be), not at this module."""
+    try:
+        # pytest's own flag for skips that belong to the item (used by skipif marks).
+        exception = pytest.skip.Exception(reason, _use_item_location=True)
+    except TypeError:  # a pytest without it: the report names this module's line instead
+        pytest.skip(reason)
+    raise exception
+
+
+def run_register(item: AttuneItem) -> None:
+    """Register the item's file with its pack in a rolled-back transaction and compare
+    the stored rows with ``stored_workflow(loaded).definition`` and the row values.
+
+    A workflow the registrar refuses for its lint errors (``skip_invalid``, or a
+    pack.yaml with errors) is skipped with the registrar's reason: its ``validate`` item
+    already fails for those errors, and the platform would not register it either.
+    """
+    database = database_of(item.config)
+    try:
+        conn = database.connection()
+    except NoDatabase as exc:
+        if exc.fatal:
+            raise AttuneFindings(f"attune: no database to register into: {exc.reason}") from None
+        _skip(f"no database to register into: {exc.reason}")
+    check = item.check
+    if check.error is not None or check.result is None:
+        _skip("not registered: the lint of the pack failed (see its validate item)")
+    loaded_list = check.workflows.get(norm(item.path), [])
+    if not loaded_list:
+        _skip("not registered: no workflow was loaded from this file")
+    pack = _pack_of(check)
+    if pack is None:
+        _skip(f"not registered: no pack was loaded at {check.root}")
+    refused = _manifest_error(check, pack)
+    if refused is not None:
+        _skip(f"not registered (skip_invalid): {refused}")
+    workflows = [_with_errors(w, check, pack) for w in loaded_list]
+    problems: list[str] = []
+    with conn.transaction(force_rollback=True):
+        results = _register(item, conn, pack, workflows)
+        skipped = [r for r in results if r.skipped is not None]
+        if skipped and len(skipped) == len(results):
+            _skip("not registered (skip_invalid): " + "; ".join(str(r.skipped) for r in skipped))
+        for loaded, result in zip(workflows, results):
+            if result.skipped is not None:
+                problems.append(f"{result.ref_name}: skipped by the registrar: {result.skipped}")
+                continue
+            for warning in result.warnings:
+                item.user_properties.append(("attune_register_warning", warning))
+            problems.extend(_row_problems(conn, loaded, pack, result.workflow_def_id))
+    if problems:
+        raise AttuneFindings("\n".join(problems))
+
+
+def _register(item: AttuneItem, conn: Any, pack: Pack, workflows: list[LoadedWorkflow]) -> list[Any]:
+    import psycopg
+
+    from attune_lint.registrar.errors import RegistrationError
+    from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
+    from attune_lint.report.text import format_diagnostic
+
+    registrar = WorkflowRegistrar(conn, RegistrationOptions(update_existing=True, skip_invalid=True))
+    try:
+        return registrar.register_pack(pack, workflows)
+    except RegistrationError as exc:
+        if exc.location is None:
+            raise AttuneFindings(f"the database refused the registration: {exc.message}") from None
+        text = format_diagnostic(exc.to_diagnostic(), item.check.line_of)
+        raise AttuneFindings(f"the database refused the registration:\n{text}") from None
+    except psycopg.Error as exc:
+        raise AttuneFindings("the registration failed: " + " ".join(str(exc).split())) from None
+
+
+ROW_QUERY = (
+    "SELECT w.ref, p.ref, w.pack_ref, w.label, w.version, w.definition "
+    "FROM attune.workflow_definition AS w JOIN attune.pack AS p ON p.id = w.pack "
+    "WHERE w.id = %s"
+)
+
+
+def _row_problems(conn: Any, loaded: LoadedWorkflow, pack: Pack, workflow_def_id: int | None) -> list[str]:
+    """What differs between the stored row and the normalised model, one line each."""
+    # Through the module, not a name bound at import: the expectation is computed
+    # independently of the registrar's own call (and a test can corrupt it).
+    from attune_lint.registrar import normalize
+
+    expected = normalize.stored_workflow(loaded, pack.ref)
+    row = conn.execute(ROW_QUERY, (workflow_def_id,)).fetchone()
+    if row is None:
+        return [f"{expected.ref}: no workflow_definition row with id {workflow_def_id} after registration"]
+    ref, pack_ref, pack_ref_column, label, version, definition = row
+    problems = []
+    for name, stored, wanted in (("ref", ref, expected.ref), ("pack", pack_ref, expected.pack_ref),
+                                 ("pack_ref", pack_ref_column, expected.pack_ref),
+                                 ("label", label, expected.label), ("version", version, expected.version)):
+        if stored != wanted:
+            problems.append(f"{expected.ref}: stored {name} {stored!r}, expected {wanted!r}")
+    differences = list(differences_between(definition, expected.definition, "definition"))
+    if differences:
+        shown = differences[:MAX_DIFFERENCES]
+        more = len(differences) - len(shown)
+        problems.append(f"{expected.ref}: the stored definition differs from the normalised model:")
+        problems.extend(f"  {line}" for line in shown)
+        if more:
+            problems.append(f"  ... and {more} more")
+    return problems
+
+
+def differences_between(stored: Any, expected: Any, where: str) -> Iterator[str]:
+    """``where: stored X, expected Y`` for every leaf that differs (dict keys and list
+    items are followed; a type change is a difference at that level)."""
+    if isinstance(stored, dict) and isinstance(expected, dict):
+        for key in sorted(set(stored) | set(expected), key=str):
+            at = f"{where}.{key}"
+            if key not in stored:
+                yield f"{at}: missing in the stored row, expected {expected[key]!r}"
+            elif key not in expected:
+                yield f"{at}: stored {stored[key]!r}, not in the normalised model"
+            else:
+                yield from differences_between(stored[key], expected[key], at)
+    elif isinstance(stored, list) and isinstance(expected, list):
+        for index, (left, right) in enumerate(zip(stored, expected)):
+            yield from differences_between(left, right, f"{where}[{index}]")
+        if len(stored) != len(expected):
+            yield f"{where}: stored {len(stored)} items, expected {len(expected)}"
+    elif type(stored) is not type(expected) or stored != expected:
+        yield f"{where}: stored {stored!r}, expected {expected!r}"
+
+
+REGISTER = ItemKind(name="register", roles=("workflow",), run=run_register, markers=("attune_db",))
+
+
+# -- fixtures ---------------------------------------------------------------------------
+
+
+def _database_or_skip(config: pytest.Config) -> str:
+    try:
+        return database_of(config).dsn()
+    except NoDatabase as exc:
+        if exc.fatal:
+            pytest.fail(f"attune: no database: {exc.reason}", pytrace=False)
+        pytest.skip(f"no database: {exc.reason}")
+
+
+@pytest.fixture(scope="session")
+def attune_db_dsn(pytestconfig: pytest.Config) -> str:
+    """The DSN of the run's PostgreSQL, with the ``attune`` schema applied.
+
+    Provisioned as ``--attune-db`` says (``auto`` when the option is off): a test using it
+    is skipped when there is no database in ``auto`` mode and fails in ``require`` mode.
+    Once per session; under xdist once per worker.
+    """
+    return _database_or_skip(pytestconfig)
+
+
+@pytest.fixture
+def attune_db(attune_db_dsn: str, pytestconfig: pytest.Config) -> Iterator[psycopg.Connection]:
+    """A psycopg 3 connection inside a transaction that is always rolled back: what the
+    test writes is gone afterwards (``commit()`` inside it raises)."""
+    with database_of(pytestconfig).connect() as conn:
+        with conn.transaction(force_rollback=True):
+            yield conn
+
+
+@pytest.fixture
+def attune_registrar(attune_db: psycopg.Connection) -> WorkflowRegistrar:
+    """A ``WorkflowRegistrar`` (update_existing, skip_invalid) on ``attune_db``."""
+    from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
+
+    return WorkflowRegistrar(attune_db, RegistrationOptions(update_existing=True, skip_invalid=True))
