@@ -275,7 +275,11 @@ def run_register(item: AttuneItem) -> None:
     except NoDatabase as exc:
         if exc.fatal:
             raise AttuneFindings(f"attune: no database to register into: {exc.reason}") from None
-        _skip(f"no database to register into: {exc.reason}")
+        missing = exc.reason
+    else:
+        missing = None
+    if missing is not None:
+        _skip(f"no database to register into: {missing}")
     check = item.check
     if check.error is not None or check.result is None:
         _skip("not registered: the lint of the pack failed (see its validate item)")
@@ -391,9 +395,11 @@ def _database_or_skip(config: pytest.Config) -> str:
     try:
         return database_of(config).dsn()
     except NoDatabase as exc:
-        if exc.fatal:
-            pytest.fail(f"attune: no database: {exc.reason}", pytrace=False)
-        pytest.skip(f"no database: {exc.reason}")
+        missing = exc
+    # Outside the except block: the report shows the reasons, not an exception chain.
+    if missing.fatal:
+        pytest.fail(f"attune: no database: {missing.reason}", pytrace=False)
+    pytest.skip(f"no database: {missing.reason}")
 
 
 @pytest.fixture(scope="session")

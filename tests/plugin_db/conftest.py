@@ -15,7 +15,7 @@ from plugin_db_kit import EXAMPLES, QUIET_PLUGINS, RECORDER
 
 
 @pytest.fixture(autouse=True)
-def quiet_plugins(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def quiet_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every run without two unrelated plugins that cost over a second of start-up each."""
     monkeypatch.setenv("PYTEST_ADDOPTS", " ".join(QUIET_PLUGINS))
 
