@@ -269,6 +269,8 @@ def run_register(item: AttuneItem) -> None:
     pack.yaml with errors) is skipped with the registrar's reason: its ``validate`` item
     already fails for those errors, and the platform would not register it either.
     """
+    import psycopg
+
     database = database_of(item.config)
     try:
         conn = database.connection()
@@ -293,26 +295,33 @@ def run_register(item: AttuneItem) -> None:
     if refused is not None:
         _skip(f"not registered (skip_invalid): {refused}")
     workflows = [_with_errors(w, check, pack) for w in loaded_list]
-    problems: list[str] = []
-    with conn.transaction(force_rollback=True):
-        results = _register(item, conn, pack, workflows)
-        skipped = [r for r in results if r.skipped is not None]
-        if skipped and len(skipped) == len(results):
-            _skip("not registered (skip_invalid): " + "; ".join(str(r.skipped) for r in skipped))
-        for loaded, result in zip(workflows, results):
-            if result.skipped is not None:
-                problems.append(f"{result.ref_name}: skipped by the registrar: {result.skipped}")
-                continue
-            for warning in result.warnings:
-                item.user_properties.append(("attune_register_warning", warning))
-            problems.extend(_row_problems(conn, loaded, pack, result.workflow_def_id))
+    try:
+        with conn.transaction(force_rollback=True):
+            problems = _register_and_compare(item, conn, pack, workflows)
+    except psycopg.Error as exc:  # the server went away, a statement timeout, ...
+        raise AttuneFindings("the registration failed: " + " ".join(str(exc).split())) from None
     if problems:
         raise AttuneFindings("\n".join(problems))
 
 
-def _register(item: AttuneItem, conn: Any, pack: Pack, workflows: list[LoadedWorkflow]) -> list[Any]:
-    import psycopg
+def _register_and_compare(item: AttuneItem, conn: Any, pack: Pack, workflows: list[LoadedWorkflow]) -> list[str]:
+    """Register (inside the caller's rolled-back transaction); the differences found."""
+    problems: list[str] = []
+    results = _register(item, conn, pack, workflows)
+    skipped = [r for r in results if r.skipped is not None]
+    if skipped and len(skipped) == len(results):
+        _skip("not registered (skip_invalid): " + "; ".join(str(r.skipped) for r in skipped))
+    for loaded, result in zip(workflows, results):
+        if result.skipped is not None:
+            problems.append(f"{result.ref_name}: skipped by the registrar: {result.skipped}")
+            continue
+        for warning in result.warnings:
+            item.user_properties.append(("attune_register_warning", warning))
+        problems.extend(_row_problems(conn, loaded, pack, result.workflow_def_id))
+    return problems
 
+
+def _register(item: AttuneItem, conn: Any, pack: Pack, workflows: list[LoadedWorkflow]) -> list[Any]:
     from attune_lint.registrar.errors import RegistrationError
     from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
     from attune_lint.report.text import format_diagnostic
@@ -325,8 +334,6 @@ def _register(item: AttuneItem, conn: Any, pack: Pack, workflows: list[LoadedWor
             raise AttuneFindings(f"the database refused the registration: {exc.message}") from None
         text = format_diagnostic(exc.to_diagnostic(), item.check.line_of)
         raise AttuneFindings(f"the database refused the registration:\n{text}") from None
-    except psycopg.Error as exc:
-        raise AttuneFindings("the registration failed: " + " ".join(str(exc).split())) from None
 
 
 ROW_QUERY = (

@@ -88,6 +88,18 @@ def _corrupted(loaded, pack_ref=None):
 
 
 normalize.stored_workflow = _corrupted
+
+
+# What the registrar writes for one workflow: a version longer than the column allows,
+# which the database refuses.
+def _too_long(loaded, pack_ref=None):
+    stored = _real(loaded, pack_ref)
+    if stored.ref == "legacy_ops.restart_service":
+        stored.version = "9" * 51
+    return stored
+
+
+attune_lint.registrar.registrar.stored_workflow = _too_long
 '''
 
 
@@ -114,7 +126,7 @@ def test_register_items_pass_and_fixtures_work(pytester: pytest.Pytester, packs:
     result.stdout.fnmatch_lines(["attune: database: *"])
 
 
-def test_a_stored_row_unlike_the_model_fails(pytester: pytest.Pytester, packs: Path) -> None:
+def test_a_stored_row_unlike_the_model_or_a_refusal_fails(pytester: pytest.Pytester, packs: Path) -> None:
     (pytester.path / "conftest.py").write_text(
         (pytester.path / "conftest.py").read_text(encoding="utf-8") + CORRUPTING_CONFTEST, encoding="utf-8")
     pytester.runpytest_subprocess("--attune-packs", "--attune-db=auto", "-p", "no:cacheprovider",
@@ -133,9 +145,19 @@ def test_a_stored_row_unlike_the_model_fails(pytester: pytest.Pytester, packs: P
     rotate = outcomes["packs/legacy_ops/workflows/rotate_logs.yaml::register"]
     assert rotate["outcome"] == "failed", rotate
     assert rotate["text"].splitlines() == [f"legacy_ops.rotate_logs: stored version {version!r}, expected '9.9.9'"]
-    for path in ("packs/acme/actions/workflows/fleet_health_report.workflow.yaml",
-                 "packs/legacy_ops/workflows/restart_service.yaml"):
-        assert outcomes[f"{path}::register"]["outcome"] == "passed", outcomes[f"{path}::register"]
+    # A refusal is reported at the key whose value was refused.
+    restart = outcomes["packs/legacy_ops/workflows/restart_service.yaml::register"]
+    assert restart["outcome"] == "failed", restart
+    lines = (packs / "legacy_ops/workflows/restart_service.yaml").read_text().splitlines()
+    version_line = next(n for n, line in enumerate(lines, 1) if line.startswith("version:"))
+    assert restart["text"].splitlines()[:2] == [
+        "the database refused the registration:",
+        f"packs/legacy_ops/workflows/restart_service.yaml:{version_line}:1: error AL901 "
+        "'legacy_ops.restart_service': version is 51 characters; the workflow_definition.version "
+        "column holds at most 50",
+    ]
+    fleet = outcomes["packs/acme/actions/workflows/fleet_health_report.workflow.yaml::register"]
+    assert fleet == {"outcome": "passed", "text": ""}
 
 
 def test_xdist_workers_each_register(pytester: pytest.Pytester, packs: Path) -> None:
