@@ -6,6 +6,7 @@ unless ``ATTUNE_TEST_DB_MODE=require`` (CI), where they fail.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import yaml
 from plugin_db_kit import need_database, read_outcomes
 
 pytest_plugins = ["pytester"]
-pytest.importorskip("psycopg")
+psycopg = pytest.importorskip("psycopg")
 
 VALID = [
     "packs/acme/actions/workflows/fleet_health_report.workflow.yaml",
@@ -39,6 +40,8 @@ OURS = ("acme", "legacy_ops")
 def test_dsn_has_the_schema(attune_db_dsn):
     with psycopg.connect(attune_db_dsn) as conn:
         assert conn.execute("SELECT to_regclass('attune.workflow_definition')").fetchone()[0] is not None
+    with open("dsn.txt", "w", encoding="utf-8") as out:  # for the check that it is stopped
+        out.write(attune_db_dsn)
 
 
 def test_registrar_writes_inside_the_transaction(attune_registrar, attune_db, attune_packs):
@@ -124,6 +127,11 @@ def test_register_items_pass_and_fixtures_work(pytester: pytest.Pytester, packs:
         assert outcomes[f"test_user.py::{name}"]["outcome"] == "passed", outcomes[f"test_user.py::{name}"]
     result.stdout.fnmatch_lines(["attune: database auto (started on first use, once per process)"])
     result.stdout.fnmatch_lines(["attune: database: *"])
+    if not os.environ.get("ATTUNE_TEST_DSN"):
+        # The throwaway server the run started is gone with the run.
+        dsn = (pytester.path / "dsn.txt").read_text(encoding="utf-8")
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(dsn, connect_timeout=3).close()
 
 
 def test_a_stored_row_unlike_the_model_or_a_refusal_fails(pytester: pytest.Pytester, packs: Path) -> None:

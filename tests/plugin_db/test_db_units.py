@@ -48,3 +48,47 @@ def test_provision_passes_image_and_network_to_the_container_backend(monkeypatch
     # Without the arguments (the existing callers) the environment decides.
     provision_database("auto", env={}, local=False)
     assert seen[1] == containers.ContainerSettings(image="env/postgres:1", network="bridge")
+
+
+def test_a_missing_database_is_asked_for_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from attune_lint.registrar import provision
+    from pytest_attune.db import AttuneDatabase, NoDatabase
+
+    calls: list[tuple[Any, ...]] = []
+
+    def nothing(db: str, **kwargs: Any) -> provision.ProvisionedDatabase:
+        calls.append((db, kwargs))
+        return provision.ProvisionedDatabase(None, "none", ["docker: off", "local cluster: off"])
+
+    monkeypatch.setattr(provision, "provision_database", nothing)
+    database = AttuneDatabase(None, pg_image="img", pg_network="host")
+    for _ in range(2):
+        with pytest.raises(NoDatabase) as raised:
+            database.dsn()
+        assert (raised.value.reason, raised.value.fatal) == ("no database: docker: off; local cluster: off", False)
+    # The fixtures' default is auto; the container options are passed on.
+    assert calls == [("auto", {"pg_image": "img", "pg_network": "host"})]
+
+
+def test_close_stops_the_database_it_started() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    from plugin_db_kit import db_mode
+    from pytest_attune.db import AttuneDatabase, NoDatabase
+
+    database = AttuneDatabase(db_mode())
+    try:
+        dsn = database.dsn()
+    except NoDatabase as exc:
+        if db_mode() == "require" or exc.fatal:
+            pytest.fail(exc.reason)
+        pytest.skip(exc.reason)
+    try:
+        assert database.provisioned is not None
+        if database.provisioned.backend == "dsn":
+            pytest.skip("ATTUNE_TEST_DSN names a server of its own, which is never stopped")
+        assert database.connection().execute("SELECT count(*) FROM attune.pack").fetchone() is not None
+    finally:
+        database.close()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(dsn, connect_timeout=3).close()
+    database.close()  # twice is harmless
