@@ -92,13 +92,16 @@ class AttuneDatabase:
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> AttuneDatabase:
+        setting = db_setting(config)
         network = config.getoption("attune_pg_network", None)
         if network is None:
             network = os.environ.get(ENV_NETWORK, "").strip().lower() or None
-            if network is not None and network not in NETWORKS:
+            # Checked as strictly as the option, but only in runs that use a database: the
+            # plugin loads in every run of the environment.
+            if setting is not None and network is not None and network not in NETWORKS:
                 raise pytest.UsageError(f"{ENV_NETWORK}={network!r}: use one of {', '.join(NETWORKS)}")
         image = config.getoption("attune_pg_image", None) or os.environ.get(ENV_IMAGE, "").strip() or None
-        return cls(db_setting(config), image, network)
+        return cls(setting, image, network)
 
     def describe(self) -> str:
         if self.provisioned is None:

@@ -61,3 +61,6 @@ def test_unknown_network_is_a_usage_error(pytester: pytest.Pytester, packs: Path
     from_env = pytester.runpytest_subprocess("--attune-packs", "--attune-db=auto")
     assert from_env.ret == pytest.ExitCode.USAGE_ERROR
     from_env.stderr.fnmatch_lines(["*ATTUNE_PG_NETWORK='overlay': use one of bridge, host*"])
+    # A run without the database stage does not care (the plugin loads in every run).
+    unrelated = pytester.runpytest_subprocess("--attune-packs", "--collect-only", "-q", "packs/acme")
+    assert unrelated.ret == pytest.ExitCode.OK
