@@ -205,8 +205,9 @@ class AttuneDbReporter:
 
     def pytest_report_header(self, config: pytest.Config) -> str:
         setting = self.database.setting or OFF
-        shown = setting if setting in ("auto", "require") else "a DSN"
-        return f"attune: database {shown} (started on first use, once per process)"
+        if setting in ("auto", "require"):
+            return f"attune: database {setting} (started on first use, once per process)"
+        return "attune: database at the DSN given (connected on first use)"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.database.provisioned is not None:
