@@ -113,7 +113,8 @@ class AttuneItem(pytest.Item):
             what = f"pack {self.pack_name}"
         else:
             what = ", ".join(self.refs) or self.path.name
-        return self.path, max(line, 0), f"attune: {what}"
+        label = "attune" if self.kind is VALIDATE else f"attune {self.name}"
+        return self.path, max(line, 0), f"{label}: {what}"
 
 
 def run_validate(item: AttuneItem) -> None:

@@ -62,7 +62,8 @@ def summary_line(reported: dict[str, dict[str, Any]]) -> str:
     """``attune: N packs, M workflows checked, K failed, W warnings`` (K counts failed
     items: workflow files and pack.yaml)."""
     packs = {facts["pack"] for facts in reported.values()}
-    workflows = sum(1 for facts in reported.values() if facts["kind"] == "workflow")
+    # a workflow file may have several items (validate, register): count files
+    workflows = len({nodeid.split("::")[0] for nodeid, facts in reported.items() if facts["kind"] == "workflow"})
     failed = sum(1 for facts in reported.values() if facts["outcome"] == "failed")
     warnings = sum(len(facts["warnings"]) for facts in reported.values())
     return (f"attune: {_count(len(packs), 'pack')}, {_count(workflows, 'workflow')} checked, "

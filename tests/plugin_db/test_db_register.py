@@ -127,6 +127,9 @@ def test_register_items_pass_and_fixtures_work(pytester: pytest.Pytester, packs:
         assert outcomes[f"test_user.py::{name}"]["outcome"] == "passed", outcomes[f"test_user.py::{name}"]
     result.stdout.fnmatch_lines(["attune: database auto (started on first use, once per process)"])
     result.stdout.fnmatch_lines(["attune: database: *"])
+    # each workflow file counts once, though it has a validate and a register item
+    workflow_files = {nodeid.split("::")[0] for nodeid in outcomes if nodeid.endswith("::register")}
+    result.stdout.fnmatch_lines([f"attune: * packs, {len(workflow_files)} workflows checked, *"])
     if not os.environ.get("ATTUNE_TEST_DSN"):
         # The throwaway server the run started is gone with the run.
         dsn = (pytester.path / "dsn.txt").read_text(encoding="utf-8")
