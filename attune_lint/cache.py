@@ -102,6 +102,7 @@ class _PackInputs:
     digests: dict[str, str | None] = field(default_factory=dict)  # path → content hash
     hasher: Any = None          # blake2b primed with the run key and the entry key
     hasher_run_key: str = ""
+    workflows_digest: str | None = None  # of every workflow file of the pack (for non-workflow files)
 
 
 def _read(path: Path | str) -> bytes | None:
@@ -202,7 +203,7 @@ class CachedLinter:
             return parallel.lint_parallel(paths, settings, self.jobs)
         started = time.perf_counter()
         self.index = ContentIndex(self.cache_dir / INDEX_FILE)
-        plan = parallel.plan(paths)
+        plan = self._plan = parallel.plan(paths)
         base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
         inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
         run_key = _digest(base, sorted(i.entry_key for i in inputs))
@@ -246,8 +247,7 @@ class CachedLinter:
         for path in [files.manifest, *files.actions]:
             digest = pack.digests[path] = self.index.digest(path)
             interface.append((os.path.basename(path), digest))
-        cut = len(str(root)) + 1
-        listing = [p[cut:] for p in files.standalone + files.graphs]
+        listing = _folder_state(str(root))
         # The entry key covers everything that decides which files are targets and what the
         # pack offers to other packs; a file's own content is checked per file on lookup.
         pack.entry_key = _digest(base, str(root), None if chosen is None else [str(p) for p in chosen],
@@ -265,8 +265,17 @@ class CachedLinter:
             prefix = pack.hasher = hashlib.blake2b(_digest(run_key, pack.entry_key).encode(), digest_size=20)
             pack.hasher_run_key = run_key
         hasher = prefix.copy()  # the run's and the pack's part hashed once per pack
+        if kind not in ("graph", "standalone"):
+            # pack.yaml and action files: their checks may look at the graphs they link
+            hasher.update(self._workflows_digest(pack).encode())
         hasher.update("\0".join((path, kind, display, digest)).encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
+
+    def _workflows_digest(self, pack: _PackInputs) -> str:
+        if pack.workflows_digest is None:
+            files = self._plan.listings[pack.index]
+            pack.workflows_digest = _digest([(p, self.index.digest(p)) for p in files.standalone + files.graphs])
+        return pack.workflows_digest
 
     # -- entries ------------------------------------------------------------------------
 
@@ -450,6 +459,22 @@ class CachedLinter:
         for path, _kind, display in merged.targets:
             if display in wanted:
                 merged.lazy_sources[display] = path
+
+
+def _folder_state(root: str) -> list[Any]:
+    """What checks may see of a pack's folders besides file contents: every entry of the pack
+    root, ``actions/``, ``actions/workflows/`` and ``workflows/`` (any name, with its type: a
+    ``workflow_file`` may name a missing or non-YAML file), and where symbolic links lead."""
+    state: list[Any] = [os.path.realpath(root)]
+    for folder in (root, os.path.join(root, "actions"), os.path.join(root, "actions", "workflows"),
+                   os.path.join(root, "workflows")):
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted((e.name, e.is_symlink(), e.is_dir(), e.is_file()) for e in entries)
+        except OSError:
+            names = []
+        state.append((os.path.realpath(folder), names))
+    return state
 
 
 def _pack_of(path: str, roots: dict[str, int]) -> int | None:

@@ -38,6 +38,11 @@ def _entries(store: Path) -> list[Path]:
     return sorted(p for p in store.glob("*.json") if p.name != cache.INDEX_FILE)
 
 
+def _non_workflow_targets(result: RunResult, pack: Path) -> int:
+    return sum(1 for t in result.workspace.targets
+               if t.kind not in ("graph", "standalone") and Path(t.path).is_relative_to(pack))
+
+
 def _cached(store: Path, paths: list[Path], settings: Settings | None = None) -> tuple[RunResult, cache.CacheStats]:
     linter = CachedLinter(store, jobs=1)
     result = linter.lint(paths, settings)
@@ -65,7 +70,9 @@ def test_edited_workflow_is_rechecked_alone(packs: Path, store: Path) -> None:
     graph.write_text(text.replace("          - deploy_fleet\n", "          - deploy_flete\n", 1))
     line = text.splitlines().index("          - deploy_fleet") + 1
     after, stats = _run_and_compare(store, packs)
-    assert stats.misses == 1 and stats.hits == after.files_checked - 1
+    # the graph, and the files of its pack whose checks may read it (pack.yaml, action files)
+    others = _non_workflow_targets(after, packs / "acme")
+    assert others == len(list((packs / "acme" / "actions").glob("*.yaml"))) + 1 and stats.misses == 1 + others and stats.hits == after.files_checked - 1 - others
     new = set(after.diagnostics) - set(before.diagnostics)
     assert ("AL302", line, 13) in {(d.code, d.line, d.column) for d in new}
     assert {d.path for d in new} == {str(graph)} or {Path(d.path).name for d in new} == {graph.name}
@@ -237,7 +244,7 @@ def test_content_index_trusts_only_old_unchanged_stats(packs: Path, store: Path,
     import os
     os.utime(graph, ns=(before.st_atime_ns, before.st_mtime_ns))
     after, stats = _run_and_compare(store, packs)
-    assert any(str(graph) in r for r in reads) and stats.misses == 1
+    assert any(str(graph) in r for r in reads) and stats.misses == 1 + _non_workflow_targets(after, graph.parent.parent)
     assert any(d.code == "AL506" and "core.ecoh" in d.message for d in after.diagnostics)
 
 
@@ -256,3 +263,24 @@ def test_snippet_text_of_cached_findings_is_read_on_demand(packs: Path, store: P
     assert stats.hits == second.files_checked
     finding = next(d for d in second.diagnostics if d.code == "AL205")
     assert "1.10" in second.line_of(finding.path, finding.line) == first.line_of(finding.path, finding.line)
+
+
+def test_a_file_named_by_workflow_file_appearing_is_seen(packs: Path, store: Path) -> None:
+    action = packs / "acme" / "actions" / "rolling_deploy.yaml"
+    action.write_text(action.read_text().replace("workflow_file: workflows/rolling_deploy.workflow.yaml",
+                                                 "workflow_file: workflows/later.json"))
+    before, _ = _run_and_compare(store, packs)
+    assert any("'workflows/later.json' does not exist" in d.message for d in before.diagnostics)
+    (packs / "acme" / "actions" / "workflows" / "later.json").write_text("{}\n")  # not a YAML name
+    after, _ = _run_and_compare(store, packs)
+    assert not any("'workflows/later.json' does not exist" in d.message for d in after.diagnostics)
+
+
+def test_action_files_depend_on_the_graphs_of_their_pack(packs: Path, store: Path) -> None:
+    _run_and_compare(store, packs)
+    graph = packs / "acme" / "actions" / "workflows" / "fleet_health_report.workflow.yaml"
+    graph.write_text(graph.read_text() + "\n")
+    result, stats = _cached(store, [packs])
+    acme_actions = len(list((packs / "acme" / "actions").glob("*.yaml")))
+    assert stats.misses == 1 + acme_actions + 1  # the graph, the pack's action files, its pack.yaml
+    assert _non_workflow_targets(result, packs / "acme") == acme_actions + 1
