@@ -7,13 +7,15 @@ What a file's diagnostics can depend on, and so what its key holds:
 * the settings (every compared field of ``Settings``) and the current folder (paths print
   relative to it);
 * the file: its path, its kind and its content;
-* its pack: ``pack.yaml`` and every action file (content), and the names of the workflow
-  files (a ``workflow_file`` may name one; refs may clash);
+* its pack: ``pack.yaml`` and every action file (content), and the state of the pack's
+  folders (every entry and its type, where symbolic links lead: a ``workflow_file`` may
+  name any file); for ``pack.yaml`` and action files also every workflow file of the pack
+  (content), since an action's checks may read the graph it links;
 * the other packs of the run: their ``pack.yaml`` and action files (content), since a task
   may call another pack's action.
 
-The last two are coarse on purpose: an edited action file re-checks every file of the run
-(but an edited workflow file re-checks only that file). Finer keys would need each rule
+The last two are coarse on purpose: an edited action file re-checks every file of the run;
+an edited workflow file re-checks it and its pack's ``pack.yaml`` and action files. Finer keys would need each rule
 to declare what it reads; a stale result would be worse than a slower re-run.
 
 Storage: one JSON file per pack (never pickle: the folder may be shared or committed),
