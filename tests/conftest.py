@@ -9,6 +9,14 @@ import pytest
 from attune_testkit import CORPUS
 
 
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests check the code, not a cache filled by an earlier run (the cache key sees file
+    contents and the tool's files, not an in-process monkeypatch). The cache's own tests
+    switch it on explicitly."""
+    monkeypatch.setenv("ATTUNE_LINT_NO_CACHE", "1")
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

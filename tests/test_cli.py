@@ -109,3 +109,22 @@ def test_bad_file_never_gives_a_traceback(pack: Path, capsys: pytest.CaptureFixt
         (pack / "workflows/w.yaml").write_text(text)
         assert main(["check", "-q", "acme"]) == 1
         assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_cache_re_run_and_bypass(pack: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("ATTUNE_LINT_NO_CACHE")
+    cache = pack.parent / "cache"
+    (pack / "workflows/w.yaml").write_text(BAD)
+    first = main(["check", "--cache-dir", str(cache), "--format", "json", "acme"])
+    out_first = capsys.readouterr().out
+    assert first == 1 and any(cache.iterdir())
+    assert main(["check", "--cache-dir", str(cache), "--format", "json", "acme"]) == 1
+    assert capsys.readouterr().out == out_first  # served from the cache, same findings
+    (pack / "workflows/w.yaml").write_text(GOOD)  # an edit is never answered from the cache
+    assert main(["check", "--cache-dir", str(cache), "-q", "acme"]) == 0
+    assert main(["check", "--no-cache", "--cache-dir", str(pack.parent / "unused"), "-q", "acme"]) == 0
+    assert not (pack.parent / "unused").exists()
+
+
+def test_jobs_must_be_positive(pack: Path) -> None:
+    assert main(["check", "--jobs", "0", "acme"]) == 2

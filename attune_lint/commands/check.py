@@ -51,6 +51,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="report only findings that are not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", default=None,
                         help="record the findings of this run in FILE (the exit status is then 0)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="check packs in N worker processes (default: the number of cores; a run "
+                             "with few files stays in one process)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache (also: ATTUNE_LINT_NO_CACHE=1)")
+    parser.add_argument("--cache-dir", metavar="DIR", default=None,
+                        help="the result cache folder (default: .attune-lint-cache/ when it exists in the "
+                             "current folder, else $XDG_CACHE_HOME/attune-lint)")
     parser.add_argument("--no-snippet", action="store_true", help="text format: no source line and caret")
     parser.add_argument("--quiet", "-q", action="store_true", help="text format: no closing summary")
     parser.set_defaults(run=run)
@@ -125,10 +133,12 @@ def run(args: argparse.Namespace) -> int:
     from .. import baseline as baseline_file
     from ..config import ConfigError, describe
     from ..report import reporter, text
-    from ..run import lint
+    from ..cache import lint_cached
 
     if args.max_file_size is not None and args.max_file_size <= 0:
         return _error("attune-lint: --max-file-size must be a positive number of bytes")
+    if args.jobs is not None and args.jobs < 1:
+        return _error("attune-lint: --jobs must be at least 1")
     try:
         settings = settings_from_args(args)
     except ConfigError as exc:
@@ -139,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
         print(describe(settings))
         return EXIT_OK
 
-    result = lint(args.paths or ["."], settings)
+    result = lint_cached(args.paths or ["."], settings, no_cache=args.no_cache, jobs=args.jobs,
+                         cache_dir=args.cache_dir)
     accepted = False
     try:
         if args.write_baseline:
