@@ -1,13 +1,14 @@
 """What a check sees of the file it checks and of the run around it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .discovery import FileKind
 from .loader import Target, Workspace
 from .model import ActionFile, LoadedWorkflow, Pack
 from .settings import Settings
+from .workflow_model import WorkflowView, build_view
 from .yaml_loader import SourceFile, YamlDocument
 from .yamltree import MappingNode
 
@@ -17,6 +18,15 @@ class CheckContext:
     target: Target
     workspace: Workspace
     settings: Settings
+    _view: WorkflowView | None = field(default=None, repr=False)
+
+    @property
+    def view(self) -> WorkflowView:
+        """The typed view of a workflow file's tree, built once for every rule."""
+        if self._view is None:
+            assert self.root is not None, "only for files whose tree loaded"
+            self._view = build_view(self.root)
+        return self._view
 
     @property
     def path(self) -> str:

@@ -16,7 +16,6 @@ from .diagnostics import Diagnostic, Span
 from .discovery import FileKind, PackFiles
 from .model import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
 from .yaml_loader import YamlDocument, read_yaml_file
-from .yamltree import to_python
 
 
 def display_path(path: Path) -> str:
@@ -76,8 +75,7 @@ class DocumentStore:
 
 
 def plain_mapping(document: YamlDocument) -> dict[str, Any]:
-    value = to_python(document.mapping) if document.mapping is not None else {}
-    return value if isinstance(value, dict) else {}
+    return document.data
 
 
 def load_pack(root: Path, store: DocumentStore) -> Pack:
@@ -255,10 +253,13 @@ class WorkflowLoader:
         return result
 
     def load_pack_workflows(self, pack: str) -> dict[str, LoadedWorkflow]:
-        root = Path(self.config.packs_base_dir) / pack
-        workspace = load_paths([root], self.config)
-        if not self.config.skip_validation:
-            from .checker import check_workspace
+        from .gc_pause import gc_paused
 
-            check_workspace(workspace)
+        root = Path(self.config.packs_base_dir) / pack
+        with gc_paused():
+            workspace = load_paths([root], self.config)
+            if not self.config.skip_validation:
+                from .checker import check_workspace
+
+                check_workspace(workspace)
         return workspace.workflows_by_ref()

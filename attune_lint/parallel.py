@@ -185,17 +185,16 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
     Mirrors ``run.lint`` (load, exclude, check) for the share's packs.
     """
     from .checker import check_workspace
-    from .loader import load_paths
-    from .model import LoaderConfig
+    from .gc_pause import gc_paused
+    from .run import load_workspace
 
-    workspace = load_paths(list(share.paths), LoaderConfig(max_file_size=settings.max_file_size))
-    if settings.exclude:
-        workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
-    all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
-    _add_neighbours(workspace, share.pack_roots)
-    if share.only is not None:
-        workspace.targets = [t for t in workspace.targets if t.display in share.only]
-    diagnostics = check_workspace(workspace, settings)
+    with gc_paused():
+        workspace = load_workspace(share.paths, settings)
+        all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
+        _add_neighbours(workspace, share.pack_roots)
+        if share.only is not None:
+            workspace.targets = [t for t in workspace.targets if t.display in share.only]
+        diagnostics = check_workspace(workspace, settings)
     with_findings = {d.path for d in diagnostics}
     sources = {t.display: t.document.source.text for t in workspace.targets
                if t.display in with_findings and t.document.source is not None}

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .checker import check_workspace
+from .gc_pause import gc_paused
 from .diagnostics import Diagnostic
 from .loader import Workspace, load_paths
 from .model import LoaderConfig
@@ -40,9 +41,16 @@ class RunResult:
 def lint(paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:
     settings = settings or Settings()
     started = time.perf_counter()
+    with gc_paused():
+        workspace = load_workspace(paths, settings)
+        diagnostics = check_workspace(workspace, settings)
+    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
+
+
+def load_workspace(paths: Sequence[Path | str], settings: Settings) -> Workspace:
+    """What a run checks: the files below ``paths``, less the excluded ones."""
     workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
     if settings.exclude:
         workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
-    diagnostics = check_workspace(workspace, settings)
-    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
+    return workspace
 

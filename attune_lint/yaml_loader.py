@@ -26,6 +26,7 @@ from .yamltree import (
     SequenceNode,
     expanded_size,
     resolve_plain,
+    to_python,
 )
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -65,10 +66,20 @@ class YamlDocument:
     source: SourceFile | None
     root: AnyNode | None
     findings: list[Diagnostic]
+    _data: Any = field(default=None, repr=False)
 
     @property
     def mapping(self) -> MappingNode | None:
         return self.root if isinstance(self.root, MappingNode) else None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The top-level mapping as plain data ({} when the file has none), built once:
+        the loader, the schema check and the registrar all read it."""
+        if self._data is None:
+            value = to_python(self.mapping) if self.mapping is not None else {}
+            self._data = value if isinstance(value, dict) else {}
+        return self._data
 
 
 def read_yaml_file(path: Path | str, display_path: str | None = None,
@@ -311,9 +322,20 @@ def _mark(mark: Any) -> Mark:
     return Mark(mark.line + 1, mark.column + 1, mark.index)
 
 
+_STR_TAG = YAML_TAG + "str"
+# First characters with which a plain scalar may resolve to something other than a string,
+# in YAML 1.1 (PyYAML's implicit tags) or 1.2 (ours): digits, signs, '.', '~', '<' (merge),
+# '=' (value) and the initials of true/false/yes/no/on/off/null.
+_NON_STRING_START = frozenset("0123456789+-.~<=yYnNtTfFoO")
+
+
 def _scalar_value(node: Any) -> Any:
     text = node.value
     plain = not node.style
+    if node.tag == _STR_TAG and (not plain or (text and text[0] not in _NON_STRING_START)):
+        # A string whose tag is the one the resolver would give anyway (most scalars):
+        # skip the resolver. An explicit '!!str' changes nothing here either.
+        return text
     implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (plain, not plain))
     if node.tag == implicit:
         return resolve_plain(text) if plain else text

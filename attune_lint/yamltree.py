@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Iterator, NamedTuple, Union
 
 from .diagnostics import Span
 
@@ -54,9 +54,10 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-@dataclass(frozen=True)
-class Mark:
-    """1-based line and column, plus the 0-based character offset in the source."""
+class Mark(NamedTuple):
+    """1-based line and column, plus the 0-based character offset in the source.
+
+    A NamedTuple, not a dataclass: a run makes two per node, and tuples are cheap."""
 
     line: int
     column: int
@@ -100,21 +101,26 @@ class SequenceNode(Node):
 class MappingNode(Node):
     pairs: list[tuple["AnyNode", "AnyNode"]] = field(default_factory=list)
     flow: bool = False
+    _index: "dict[str, tuple[ScalarNode, AnyNode]] | None" = field(default=None, repr=False)
+
+    def _lookup(self) -> "dict[str, tuple[ScalarNode, AnyNode]]":
+        # Built on first use: rules look keys up hundreds of thousands of times a run.
+        if self._index is None:
+            index: dict[str, tuple[ScalarNode, AnyNode]] = {}
+            for k, v in self.pairs:
+                if isinstance(k, ScalarNode) and isinstance(k.value, str):
+                    index[k.value] = (k, v)  # the last duplicate wins, as YAML loaders keep it
+            self._index = index
+        return self._index
 
     def get(self, key: str) -> "AnyNode | None":
         """The value of the *last* pair with this key, as YAML loaders keep it."""
-        found = None
-        for k, v in self.pairs:
-            if isinstance(k, ScalarNode) and k.value == key and isinstance(k.value, str):
-                found = v
-        return found
+        found = self._lookup().get(key)
+        return found[1] if found is not None else None
 
     def key_node(self, key: str) -> "ScalarNode | None":
-        found = None
-        for k, _ in self.pairs:
-            if isinstance(k, ScalarNode) and k.value == key and isinstance(k.value, str):
-                found = k
-        return found
+        found = self._lookup().get(key)
+        return found[0] if found is not None else None
 
     def items(self) -> Iterator[tuple["ScalarNode", "AnyNode"]]:
         """Pairs with scalar keys, last duplicate winning, in first-seen order."""

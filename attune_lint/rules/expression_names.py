@@ -26,7 +26,6 @@ from typing import Callable, Iterable, Iterator
 from ..context import CheckContext
 from ..diagnostics import Diagnostic, Severity, Span
 from ..expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
-from ..workflow_model import build_view
 from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from .catalog import Rule
 from .templates import (
@@ -301,7 +300,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
 def build_scope(ctx: CheckContext) -> Scope:
     root = ctx.root
     assert root is not None
-    view = build_view(root)
+    view = ctx.view
     variables = view.var_names() | view.published_names() | _list_vars(root.get("vars"))
     tasks: list[str] = []
     waiting: set[str] = set()

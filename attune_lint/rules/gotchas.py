@@ -5,7 +5,7 @@ from typing import Iterable, Iterator
 
 from ..context import CheckContext
 from ..diagnostics import Diagnostic, Severity
-from ..workflow_model import LEGACY_TRANSITIONS, build_view
+from ..workflow_model import LEGACY_TRANSITIONS
 from ..yamltree import MappingNode, ScalarNode, SequenceNode
 from .catalog import Rule
 
@@ -148,7 +148,7 @@ def _foreign(ctx: CheckContext, root: MappingNode) -> Iterator[Diagnostic]:
 
 
 def _tasks(ctx: CheckContext, root: MappingNode) -> Iterator[Diagnostic]:
-    for task in build_view(root).all_tasks():
+    for task in ctx.view.all_tasks():
         refs_key = task.key("permission_set_refs") or task.key("permission_set_ref")
         if refs_key is not None:
             value = task.get(str(refs_key.value))

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from ..context import CheckContext
 from ..diagnostics import Diagnostic, Severity, Span
-from ..workflow_model import TaskView, WorkflowView, build_view
+from ..workflow_model import TaskView, WorkflowView
 from .catalog import Rule
 
 DUPLICATE_TASK = Rule(
@@ -337,7 +337,7 @@ RESERVED_TASK_NAMES = frozenset({"parameters", "vars", "task", "system", "kv", "
 def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     if not ctx.is_workflow or ctx.root is None:
         return []
-    view = build_view(ctx.root)
+    view = ctx.view
     found: list[Diagnostic] = []
     found.extend(_duplicates(ctx, view))
     found.extend(_targets(ctx, view.tasks))

@@ -21,7 +21,6 @@ from ..discovery import workflow_name
 from ..loader import Workspace
 from ..model import ActionFile, Pack
 from ..settings import Settings
-from ..workflow_model import build_view
 from ..yamltree import ScalarNode
 from .catalog import Rule
 
@@ -317,7 +316,7 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
     known_here = {a.ref for a in pack.actions if a.ref}
     other_packs = {p.ref: p for p in ctx.workspace.packs}
     external = set(ctx.settings.external_actions)
-    for task in build_view(ctx.root).all_tasks():
+    for task in ctx.view.all_tasks():
         node = task.get("action")
         if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
             continue
