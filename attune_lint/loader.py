@@ -126,21 +126,28 @@ def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile |
                           document=document, pack=pack, action=action)
 
 
-def pack_workflows(pack: Pack, store: DocumentStore) -> list[LoadedWorkflow]:
-    """Every workflow of a pack: action-linked pairs first, then unlinked graph files and
-    standalone files (as the platform's workflow service would see them)."""
+def pack_workflows(pack: Pack, store: DocumentStore, wanted: set[Path] | None = None) -> list[LoadedWorkflow]:
+    """The workflows of a pack (those among ``wanted`` paths, when given): action-linked
+    pairs first, then unlinked graph files and standalone files (as the platform's
+    workflow service would see them). Files not wanted are not read."""
     files = PackFiles.scan(pack.root)
     result: list[LoadedWorkflow] = []
     linked: set[Path] = set()
+
+    def take(path: Path) -> bool:
+        return wanted is None or _norm(path) in wanted
+
     for action in pack.actions:
         graph = linked_graph_path(pack, action)
         if graph is not None:
-            linked.add(Path(os.path.normpath(graph)))
-            result.append(_workflow(graph, pack, store, action))
+            linked.add(_norm(graph))
+            if take(graph):
+                result.append(_workflow(graph, pack, store, action))
     for path in files.standalone:
-        result.append(_workflow(path, pack, store, None))
+        if take(path):
+            result.append(_workflow(path, pack, store, None))
     for path in files.graphs:
-        if Path(os.path.normpath(path)) not in linked:
+        if _norm(path) not in linked and take(path):
             result.append(_workflow(path, pack, store, None))
     return result
 
@@ -193,12 +200,13 @@ def _norm(path: Path) -> Path:
 
 def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
                       chosen: set[Path] | None) -> None:
-    workflows = pack_workflows(pack, store)
     wanted = None if chosen is None else {_norm(p) for p in chosen}
     if wanted is not None and any(_norm(a.path) in wanted for a in pack.actions):
         # A changed action file re-checks the pack's workflows: the one it links and the
         # ones that call it (by its old or its new ref, so all of them).
-        wanted.update(_norm(w.file.path) for w in workflows)
+        files = PackFiles.scan(pack.root)
+        wanted.update(_norm(p) for p in (*files.standalone, *files.graphs))
+    workflows = pack_workflows(pack, store, wanted)
 
     def selected(path: Path) -> bool:
         return wanted is None or _norm(path) in wanted
