@@ -128,3 +128,10 @@ def test_cli_cache_re_run_and_bypass(pack: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_jobs_must_be_positive(pack: Path) -> None:
     assert main(["check", "--jobs", "0", "acme"]) == 2
+
+
+def test_exit_zero_reports_but_does_not_fail(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (pack / "workflows/w.yaml").write_text(BAD)
+    assert main(["check", "--exit-zero", "acme"]) == 0
+    assert "error AL204" in capsys.readouterr().out
+    assert main(["check", "--exit-zero", "--format", "nope", "acme"]) == 2

@@ -51,6 +51,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="report only findings that are not recorded in FILE")
     parser.add_argument("--write-baseline", metavar="FILE", default=None,
                         help="record the findings of this run in FILE (the exit status is then 0)")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings (usage and internal errors still exit 2)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                         help="check packs in N worker processes (default: the number of cores; a run "
                              "with few files stays in one process)")
@@ -183,4 +185,4 @@ def run(args: argparse.Namespace) -> int:
         print("attune-lint: no pack files found in " + ", ".join(args.paths or ["."]), file=sys.stderr)
     if accepted:
         return EXIT_OK
-    return EXIT_FINDINGS if result.failed else EXIT_OK
+    return EXIT_FINDINGS if result.failed and not args.exit_zero else EXIT_OK
