@@ -7,9 +7,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "packs"
-# The shared corpus of real Attune files lies beside the repository (../shared/corpus);
-# ATTUNE_CORPUS points elsewhere when it does not.
-CORPUS = Path(os.environ.get("ATTUNE_CORPUS", REPO.parent / "shared" / "corpus")) / "attune"
+# The real Attune files: the shared corpus beside the repository (../shared/corpus) when it
+# is there, else the verbatim copy kept in tests/data/corpus (a test keeps the two equal);
+# ATTUNE_CORPUS points elsewhere.
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+VENDORED_CORPUS = REPO / "tests" / "data" / "corpus"
+CORPUS = Path(os.environ.get("ATTUNE_CORPUS") or (SHARED_CORPUS if SHARED_CORPUS.is_dir() else VENDORED_CORPUS)) / "attune"
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

@@ -16,11 +16,11 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from attune_lint.yaml_loader import load_yaml_text, read_yaml_file
+from attune_testkit import CORPUS
 from attune_lint.yamltree import MappingNode, SequenceNode, to_python
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "attune_lint" / "schemas"
-CORPUS = Path("/work/shared/corpus/attune")
 EXAMPLES = ROOT / "examples" / "packs"
 KINDS = ("pack", "action", "workflow-graph", "workflow-standalone")
 # Keys whose value is free-form data or JSON Schema, not a schema property list to inspect.
