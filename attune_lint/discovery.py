@@ -21,7 +21,8 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", 
 
 
 def is_yaml_name(name: str) -> bool:
-    return name.endswith(YAML_SUFFIXES)
+    """``x.yaml`` or ``x.yml``; a bare ``.yaml`` has no extension at all (Path.suffix)."""
+    return Path(name).suffix in YAML_SUFFIXES
 
 
 def workflow_name(file_name: str) -> str:
@@ -55,12 +56,13 @@ def find_pack_root(path: Path) -> Path | None:
     return None
 
 
-def find_pack_roots(folder: Path) -> list[Path]:
-    """Every pack root at or below ``folder`` (a pack's own sub-folders are not searched)."""
+def find_pack_roots(folder: Path, implicit: bool = True) -> list[Path]:
+    """Every pack root at or below ``folder`` (a pack's own sub-folders are not searched);
+    with ``implicit``, folders without ``pack.yaml`` that have a pack's layout count too."""
     roots: list[Path] = []
     for current, dirs, files in os.walk(folder):
         here = Path(current)
-        if MANIFEST in files or (here.name not in ("actions", "workflows") and looks_like_pack(here)):
+        if MANIFEST in files or (implicit and here.name not in ("actions", "workflows") and looks_like_pack(here)):
             roots.append(here)
             dirs[:] = []
             continue
@@ -138,15 +140,20 @@ def select(paths: Iterable[Path | str]) -> Selection:
             selection.missing.append(path)
             continue
         if path.is_dir():
+            # Walking down, only pack.yaml makes a pack: a repository's CI 'workflows/'
+            # folders are not Attune packs. A folder named on the command line that has a
+            # pack's layout is one, though, even without its manifest.
             root = path if (path / MANIFEST).is_file() else None
-            roots = [root] if root else find_pack_roots(path)
+            roots = [root] if root else find_pack_roots(path, implicit=False)
+            if not roots and looks_like_pack(path) and path.name not in ("actions", "workflows"):
+                roots = [path]
             if not roots:
                 enclosing = find_pack_root(path)
-                files = [p for p in sorted(path.rglob("*")) if is_yaml_name(p.name) and p.is_file()]
                 if enclosing is not None:  # a folder inside a pack: its YAML files
+                    files = [p for p in sorted(path.rglob("*")) if is_yaml_name(p.name) and p.is_file()]
                     _add_files(selection, enclosing, files)
-                else:
-                    selection.lone_files.extend(files)
+                else:  # loose files (examples, snippets): the folder's own YAML files
+                    selection.lone_files.extend(_yaml_files(path))
                 continue
             for found in roots:
                 selection.packs[Path(os.path.normpath(found))] = None

@@ -191,7 +191,7 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
     with gc_paused():
         workspace = load_workspace(share.paths, settings)
         all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
-        _add_neighbours(workspace, share.pack_roots)
+        _add_neighbours(workspace, share.pack_roots, settings.max_file_size)
         if share.only is not None:
             workspace.targets = [t for t in workspace.targets if t.display in share.only]
         diagnostics = check_workspace(workspace, settings)
@@ -201,7 +201,7 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
     return ShareResult(all_targets, diagnostics, list(workspace.problems), sources)
 
 
-def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...]) -> None:
+def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int) -> None:
     """Put the run's other packs into ``workspace.packs``, in the serial run's (sorted) order."""
     from .loader import DocumentStore
 
@@ -215,7 +215,7 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...]) -> None:
         if pack is None and reuse is not None:
             pack = reuse.get(root)
         if pack is None:
-            store = store or DocumentStore(1024 * 1024)
+            store = store or DocumentStore(max_file_size)
             pack = _neighbour_pack(root, store)
             if reuse is not None:
                 reuse[root] = pack

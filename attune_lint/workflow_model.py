@@ -104,9 +104,12 @@ class WorkflowView:
         return result
 
     def all_tasks(self) -> Iterator[TaskView]:
-        for task in self.tasks:
+        """Every task, sub-tasks of parallel tasks at any depth included, depth first."""
+        stack = list(reversed(self.tasks))
+        while stack:
+            task = stack.pop()
             yield task
-            yield from task.subtasks
+            stack.extend(reversed(task.subtasks))
 
     def var_names(self) -> set[str]:
         variables = self.root.get("vars")
@@ -133,8 +136,7 @@ def _tasks(node: AnyNode | None, parent: TaskView | None) -> list[TaskView]:
         name = item.get("name")
         task = TaskView(item, index, name if isinstance(name, ScalarNode) else None, parent)
         task.transitions = list(_transitions(item))
-        if parent is None:
-            task.subtasks = _tasks(item.get("tasks"), task)
+        task.subtasks = _tasks(item.get("tasks"), task)  # the parser recurses at every depth
         result.append(task)
     return result
 

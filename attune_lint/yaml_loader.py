@@ -137,7 +137,14 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         findings.extend(_syntax_findings(exc, display_path, tab_lines, source))
         return YamlDocument(display_path, source, None, findings)
-    except yaml.YAMLError as exc:  # errors without marks (rare: reader errors)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, column = _line_column(text, exc.position)
+        findings.append(R.SYNTAX.at(display_path, Span(line, column, line, column + 1),
+                                    f"character U+{exc.character:04X} is not allowed in YAML"
+                                    if isinstance(exc.character, int) else f"invalid YAML: {exc.reason}",
+                                    "remove the control character"))
+        return YamlDocument(display_path, source, None, findings)
+    except yaml.YAMLError as exc:  # errors without marks (rare)
         findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2), f"invalid YAML: {exc}"))
         return YamlDocument(display_path, source, None, findings)
     except RecursionError:
@@ -179,6 +186,12 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
             display_path, Span(root.start.line, root.start.column, root.start.line, root.start.column + 1),
             f"the top level of the file is {kind}, not a mapping of keys"))
     return YamlDocument(display_path, source, root, findings)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _compose_all(text: str) -> list[Any]:
@@ -299,6 +312,7 @@ class _Converter:
         first: dict[Any, ScalarNode] = {}
         for key, _ in mapping.pairs:
             if not isinstance(key, ScalarNode):
+                self.findings.append(_complex_key(self.path, mapping, key))
                 continue
             if key.tag == YAML_TAG + "merge":
                 self.findings.append(R.MERGE_KEY.at(
@@ -316,6 +330,19 @@ class _Converter:
                 f"duplicate key {key.text!r}: the value at line {earlier.start.line} is silently replaced by this one",
                 "remove one of the two keys",
                 related=((self.path, earlier.span, "first defined here"),)))
+
+
+def _complex_key(path: str, mapping: MappingNode, key: AnyNode) -> Diagnostic:
+    kind = "mapping" if isinstance(key, MappingNode) else "list"
+    if isinstance(key, MappingNode) and key.flow and mapping.flow:
+        # '{{ x }}' unquoted: a flow mapping whose only key is another flow mapping.
+        start = mapping.start
+        return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 2),
+                                "an unquoted '{{ ... }}' is read by YAML as a mapping, not as a template",
+                                "quote it: \"{{ ... }}\"")
+    start = key.start
+    return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 1),
+                            f"a key here is a {kind}; Attune's keys are strings", "write the key as a plain string")
 
 
 def _mark(mark: Any) -> Mark:

@@ -64,9 +64,10 @@ def test_usage_errors_exit_2(pack: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "no rule 'AL999'" in capsys.readouterr().err
 
 
-def test_missing_path_is_an_error_finding(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "does-not-exist.yaml"]) == 1
-    assert "does-not-exist.yaml:1:1: error AL109 no such file or folder" in capsys.readouterr().out
+def test_missing_path_is_a_usage_error(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "does-not-exist.yaml"]) == 2
+    assert main(["check", "--exit-zero", "acme", "does-not-exist.yaml"]) == 2
+    assert "no such file or folder: does-not-exist.yaml" in capsys.readouterr().err
 
 
 def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:

@@ -198,3 +198,18 @@ def test_unknown_target_suggests_the_closest_name(tmp_path: Path) -> None:
 def test_legacy_fields_count_as_edges(tmp_path: Path) -> None:
     tasks = "  - name: a\n    action: core.echo\n    on_success: b\n  - name: b\n    action: core.echo\n"
     assert graph(tmp_path, tasks, "AL305") == []
+
+
+def test_sub_tasks_at_any_depth_are_checked(tmp_path: Path) -> None:
+    tasks = """  - name: outer
+    type: parallel
+    tasks:
+      - name: middle
+        type: parallel
+        tasks:
+          - name: inner
+            action: core.echo
+            next: [{do: [ghost]}]
+"""
+    assert graph(tmp_path, tasks, "AL302") == [("AL302", 13, 26)]
+    assert [f[1] for f in graph(tmp_path, tasks, "AL311")] == [6, 9]

@@ -76,3 +76,20 @@ def test_max_file_size_is_honoured(tmp_path: Path) -> None:
     write_files(tmp_path / "acme", {"pack.yaml": PACK_YAML, "workflows/w.yaml": GRAPH})
     workflows = WorkflowLoader(LoaderConfig(packs_base_dir=tmp_path, max_file_size=20)).load_pack_workflows("acme")
     assert [d.code for d in workflows["acme.w"].findings] == ["AL108"]
+
+
+def test_ci_workflow_folders_are_not_packs(tmp_path: Path) -> None:
+    write_files(tmp_path / "repo", {"ci/workflows/build.yaml": "name: ci\non: push\njobs: {}\n",
+                                    "packs/acme/pack.yaml": PACK_YAML, "packs/acme/workflows/w.yaml": GRAPH,
+                                    "packs/acme/workflows/.yaml": "x: 1\n"})
+    selection = select([tmp_path / "repo"])
+    assert list(selection.packs) == [tmp_path / "repo" / "packs" / "acme"]
+    assert selection.lone_files == []
+    workspace = load_paths([tmp_path / "repo"])
+    assert sorted(t.path.name for t in workspace.targets) == ["pack.yaml", "w.yaml"]
+
+
+def test_a_folder_named_on_the_command_line_with_a_pack_layout_is_a_pack(tmp_path: Path) -> None:
+    write_files(tmp_path / "p", {"actions/a.yaml": "ref: p.a\nworkflow_file: workflows/a.workflow.yaml\n",
+                                 "actions/workflows/a.workflow.yaml": GRAPH})
+    assert list(select([tmp_path / "p"]).packs) == [tmp_path / "p"]

@@ -152,3 +152,17 @@ def test_pure_python_loader_gives_the_same_positions(monkeypatch: pytest.MonkeyP
     node = node_at_path(document.root, ["version"])
     assert isinstance(node, ScalarNode) and (node.start.line, node.start.column) == (1, 10)
     assert isinstance(document.root, MappingNode)
+
+
+def test_unquoted_template_is_a_mapping_key() -> None:
+    document = load_yaml_text("input:\n  m: {{ parameters.n }}\n", "f.yaml")
+    assert codes(document) == [("AL113", 2, 6)]
+    assert "unquoted '{{ ... }}'" in document.findings[0].message
+    assert codes(load_yaml_text('input:\n  m: "{{ parameters.n }}"\n', "f.yaml")) == []
+    assert codes(load_yaml_text("? [a, b]\n: 1\n", "f.yaml")) == [("AL113", 1, 3)]
+
+
+def test_control_character_is_reported_where_it_is() -> None:
+    document = load_yaml_text('a: 1\nlabel: "x\x1cy"\n', "f.yaml")
+    assert codes(document) == [("AL101", 2, 10)]
+    assert "U+001C" in document.findings[0].message

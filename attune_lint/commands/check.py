@@ -151,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
         print(describe(settings))
         return EXIT_OK
 
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:  # a mistyped path must not pass a CI job, not even with --exit-zero
+        return _error("attune-lint: no such file or folder: " + ", ".join(missing))
     result = lint_cached(args.paths or ["."], settings, no_cache=args.no_cache, jobs=args.jobs,
                          cache_dir=args.cache_dir)
     accepted = False

@@ -341,7 +341,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     found: list[Diagnostic] = []
     found.extend(_duplicates(ctx, view))
     found.extend(_targets(ctx, view.tasks))
-    for task in view.tasks:
+    for task in view.all_tasks():
         found.extend(_targets(ctx, task.subtasks))
     found.extend(_per_task(ctx, view))
     found.extend(_graph(ctx, view))

@@ -177,7 +177,24 @@ MERGE_KEY = Rule(
     """,
 )
 
+COMPLEX_KEY = Rule(
+    "AL113", "non-scalar-key", Severity.ERROR,
+    "A mapping key is itself a mapping or a list (often an unquoted ``{{ ... }}``).",
+    """
+    YAML reads an unquoted ``{{ parameters.x }}`` as a mapping inside a mapping, so
+    ``message: {{ parameters.x }}`` is not a template at all. Attune's keys are strings;
+    quote a value that starts with ``{{``.
+
+    FAIL:
+        input:
+          message: {{ parameters.text }}
+    PASS:
+        input:
+          message: "{{ parameters.text }}"
+    """,
+)
+
 RULES = (
-    SYNTAX, DUPLICATE_KEY, TAB_INDENT, ROOT_NOT_MAPPING, EMPTY_FILE, MULTIPLE_DOCUMENTS,
+    SYNTAX, COMPLEX_KEY, DUPLICATE_KEY, TAB_INDENT, ROOT_NOT_MAPPING, EMPTY_FILE, MULTIPLE_DOCUMENTS,
     BYTE_ORDER_MARK, FILE_TOO_LARGE, UNREADABLE, CUSTOM_TAG, ALIAS_BOMB, MERGE_KEY,
 )
