@@ -27,7 +27,7 @@ pre_commit = pytest.importorskip("pre_commit")
 def _project_head() -> str:
     completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
     if completed.returncode != 0:
-        pytest.skip(f"{PROJECT_ROOT} is not a git checkout: {completed.stderr.strip()}")
+        pytest.fail(f"{PROJECT_ROOT} is not a git checkout: {completed.stderr.strip()}")
     return completed.stdout.strip()
 
 
@@ -49,7 +49,7 @@ def _config(rev: str, register_args: list[str] | None = None) -> str:
 def hook_rev() -> str:
     rev = _project_head()
     if not _committed(".pre-commit-hooks.yaml", rev):
-        pytest.skip("HEAD of this checkout has no .pre-commit-hooks.yaml yet")
+        pytest.fail("HEAD of this checkout has no .pre-commit-hooks.yaml")
     return rev
 
 
@@ -150,7 +150,7 @@ def test_change_to_unrelated_file_does_not_run_the_linter(framework_repo: Repo) 
 def register_dsn() -> Iterator[str]:
     """The local PostgreSQL the registrar tests use (DSN → Docker → local cluster)."""
     if not _committed("attune_lint/commands/register.py", _project_head()):
-        pytest.skip("the register command is not committed in this checkout yet")
+        pytest.fail("the register command is not committed in this checkout")
     pytest.importorskip("psycopg")
     from attune_lint.registrar.provision import MODE_ENV, provision_database
 

@@ -50,7 +50,7 @@ def shop(pytester: pytest.Pytester) -> Path:
 def example_packs(pytester: pytest.Pytester) -> Path:
     """The project's example packs copied to ``packs/`` of the pytester folder."""
     if not (EXAMPLES / "acme" / "pack.yaml").is_file():
-        pytest.skip(f"the example packs are not there yet ({EXAMPLES})")
+        pytest.fail(f"the example packs are missing ({EXAMPLES})")
     target = pytester.path / "packs"
     shutil.copytree(EXAMPLES, target)
     return target

@@ -120,7 +120,6 @@ def test_last_failed_reruns_only_the_failed_files(pytester: pytest.Pytester, sho
 
 
 def test_the_projects_configuration_is_honoured(pytester: pytest.Pytester, shop: Path) -> None:
-    pytest.importorskip("attune_lint.config")
     pytester.makepyprojecttoml("""
         [tool.attune-lint]
         fail-on = "warning"
@@ -134,7 +133,6 @@ def test_the_projects_configuration_is_honoured(pytester: pytest.Pytester, shop:
 
 
 def test_a_configuration_mistake_is_a_usage_error(pytester: pytest.Pytester, shop: Path) -> None:
-    pytest.importorskip("attune_lint.config")
     pytester.makepyprojecttoml("""
         [tool.attune-lint]
         fail-on = "sometimes"
@@ -190,7 +188,6 @@ def test_an_action_file_named_on_the_command_line_gets_its_own_item(pytester: py
 
 
 def test_files_the_configuration_excludes_get_no_item(pytester: pytest.Pytester, shop: Path) -> None:
-    pytest.importorskip("attune_lint.config")
     pytester.makepyprojecttoml("""
         [tool.attune-lint]
         exclude = ["*/workflows/bad.yaml"]
