@@ -320,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         repeat(measure, args.reps, *commands, **kw)  # type: ignore[arg-type]
 
     run("serial", Measure("attune-lint check (serial, no cache)", files),
+        checker_argv(corpus, 1, None, integrated) if integrated else
         ["attune-lint", "check", "-q", "--no-snippet", "--no-config", str(corpus)])
     run("parallel", Measure(f"attune-lint check --jobs {args.jobs} (no cache)", files),
         checker_argv(corpus, args.jobs, None, integrated))
@@ -335,8 +336,10 @@ def main(argv: list[str] | None = None) -> int:
                               ("standalone file", standalone, "standalone")):
         if path is None:
             continue
+        # --no-cache: the pre-commit case checks a file that just changed, never a cache hit
         run(f"onefile-{kind}", Measure(f"attune-lint, one {label}", 1),
-            ["attune-lint", "check", "-q", "--no-snippet", "--no-config", str(path)])
+            ["attune-lint", "check", *(["--no-cache"] if integrated else []), "-q", "--no-snippet",
+             "--no-config", str(path)])
         run(f"onefile-{kind}-peer", Measure(f"check-jsonschema, one {label}", 1),
             ["check-jsonschema", "--schemafile", str(schemas[kind]), str(path)])
         if "onefile" in skip:
