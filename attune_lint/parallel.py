@@ -303,7 +303,7 @@ def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[S
 
 def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
     """A ``RunResult`` reporters can use: light targets (no trees), sources for snippets."""
-    from .loader import Target, Workspace
+    from .loader import Workspace
     from .yaml_loader import SourceFile, YamlDocument
 
     workspace = Workspace(problems=list(merged.problems))

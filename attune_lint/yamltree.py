@@ -187,6 +187,20 @@ def expanded_size(node: AnyNode, memo: dict[int, int] | None = None, limit: int 
     return size
 
 
+def head_span(node: AnyNode | None) -> Span:
+    """Where to point at a node: a block mapping at its first key, a block list at its first
+    dash, anything else (scalars, flow collections) over its whole extent; a finding about a
+    task then shows one line, not every line the task spans."""
+    if node is None:
+        return Span(1, 1, 1, 2)
+    if isinstance(node, MappingNode) and node.pairs and not node.flow:
+        key = node.pairs[0][0]
+        return Span(key.start.line, key.start.column, key.end.line, key.end.column)
+    if isinstance(node, SequenceNode) and node.items and not node.flow:
+        return Span(node.start.line, node.start.column, node.start.line, node.start.column + 1)
+    return node.span
+
+
 def walk(node: AnyNode | None) -> Iterator[AnyNode]:
     """Every node once, depth first (an aliased node is visited once)."""
     if node is None:

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 from ..context import CheckContext
 from ..diagnostics import Diagnostic, Severity
 from ..workflow_model import LEGACY_TRANSITIONS
-from ..yamltree import MappingNode, ScalarNode, SequenceNode
+from ..yamltree import MappingNode, ScalarNode, SequenceNode, head_span
 from .catalog import Rule
 
 JSON_SCHEMA_PARAMETERS = Rule(
@@ -164,7 +164,7 @@ def _tasks(ctx: CheckContext, root: MappingNode) -> Iterator[Diagnostic]:
             for element in value.items:
                 do = element.get("do") if isinstance(element, MappingNode) else None
                 if isinstance(do, SequenceNode) and any(isinstance(i, MappingNode) for i in do.items):
-                    yield NESTED_DECISION.at(ctx.path, do.span if do.flow else _first_line(do),
+                    yield NESTED_DECISION.at(ctx.path, head_span(do),
                                              "a decision list nested inside 'do' has no equivalent in Attune: "
                                              "'do' takes task names only",
                                              "write each branch as its own 'next' transition with the combined condition")
@@ -172,9 +172,3 @@ def _tasks(ctx: CheckContext, root: MappingNode) -> Iterator[Diagnostic]:
             yield HYPHEN_TASK_NAME.at(ctx.path, task.name_node.span,
                                       f"task name {task.name!r} has '-': in templates task.{task.name} is a subtraction",
                                       f"write task[\"{task.name}\"] in templates, or rename it {task.name.replace('-', '_')!r}")
-
-
-def _first_line(node: SequenceNode):  # type: ignore[no-untyped-def]
-    from ..diagnostics import Span
-
-    return Span(node.start.line, node.start.column, node.start.line, node.start.column + 1)

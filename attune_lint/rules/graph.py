@@ -11,8 +11,9 @@ import difflib
 from typing import Iterable, Iterator
 
 from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity, Span
+from ..diagnostics import Diagnostic, Severity
 from ..workflow_model import TaskView, WorkflowView
+from ..yamltree import head_span
 from .catalog import Rule
 
 DUPLICATE_TASK = Rule(
@@ -427,19 +428,10 @@ def _all_match(ctx: CheckContext, task: TaskView) -> Iterator[Diagnostic]:
     for transition in transitions:
         if not transition.conditional and transition.targets:
             yield UNCONDITIONAL_BESIDE.at(
-                ctx.path, _head(transition.node),
+                ctx.path, head_span(transition.node),
                 f"this transition of task {task.label} has no 'when', so it fires whatever the outcome, "
                 "in addition to the conditional ones (transitions are all-match)",
                 "add a 'when' (e.g. '{{ succeeded() }}'), or drop the conditions of the others")
-
-
-def _head(node) -> Span:  # type: ignore[no-untyped-def]
-    from ..yamltree import MappingNode
-
-    if isinstance(node, MappingNode) and node.pairs and not node.flow:
-        key = node.pairs[0][0]
-        return key.span
-    return node.span
 
 
 def _edges(view: WorkflowView) -> dict[str, list[tuple[str, bool]]]:
@@ -469,7 +461,7 @@ def _graph(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:
     entries = [name for name in names if not inbound[name]]
     if not entries:
         first = view.tasks[0]
-        yield NO_ENTRY.at(ctx.path, first.name_node.span if first.name_node else _head(first.node),
+        yield NO_ENTRY.at(ctx.path, first.name_node.span if first.name_node else head_span(first.node),
                           "every task is the target of a transition, so no task starts: the workflow "
                           "completes at once and runs nothing",
                           f"remove the transition back to {first.label}, or add a first task")

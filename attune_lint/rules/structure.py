@@ -12,8 +12,8 @@ import json
 from typing import Any, Iterable, Iterator
 
 from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity, Span
-from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode, key_at_path, node_at_path
+from ..diagnostics import Diagnostic, Severity
+from ..yamltree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
 from .catalog import Rule
 
 UNKNOWN_KEY = Rule(
@@ -169,7 +169,7 @@ def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagn
 
     if keyword == "x-ignored":
         key = key_at_path(root, path)
-        yield IGNORED_KEY.at(ctx.path, _span(key or node), f"{where} is ignored by the platform: {error.message}")
+        yield IGNORED_KEY.at(ctx.path, head_span(key or node), f"{where} is ignored by the platform: {error.message}")
     elif keyword == "additionalProperties":
         yield from _unknown_keys(ctx, error, path, node)
     elif keyword == "propertyNames" or "propertyNames" in error.relative_schema_path:
@@ -183,12 +183,12 @@ def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagn
     elif keyword == "enum":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
         suggestion = _closest(error.instance, [str(v) for v in error.validator_value])
-        yield INVALID_VALUE.at(ctx.path, _span(node), f"{where} must be one of {allowed}; found {_show(error.instance)}",
+        yield INVALID_VALUE.at(ctx.path, head_span(node), f"{where} must be one of {allowed}; found {_show(error.instance)}",
                                suggestion)
     elif keyword == "additionalItems" or keyword == "items":
-        yield WRONG_TYPE.at(ctx.path, _span(node), f"{where}: {error.message}")
+        yield WRONG_TYPE.at(ctx.path, head_span(node), f"{where}: {error.message}")
     else:
-        yield INVALID_VALUE.at(ctx.path, _span(node), _limit_message(where, keyword, error), _expected_hint(schema))
+        yield INVALID_VALUE.at(ctx.path, head_span(node), _limit_message(where, keyword, error), _expected_hint(schema))
 
 
 def _unknown_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode | None) -> Iterator[Diagnostic]:
@@ -243,7 +243,7 @@ def _missing_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode 
         described = properties.get(key, {}).get("description") if isinstance(properties.get(key), dict) else None
         if described:
             hint = f"add '{key}': {described}"
-        yield MISSING_KEY.at(ctx.path, _head_span(node), f"{where} is missing the required key {key!r}", hint)
+        yield MISSING_KEY.at(ctx.path, head_span(node), f"{where} is missing the required key {key!r}", hint)
 
 
 def _alternatives(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:
@@ -303,8 +303,8 @@ def _type_or_value(ctx: CheckContext, path: list[Any], node: AnyNode | None, exp
     if (types is None or "string" in types) and isinstance(node, ScalarNode) and node.is_plain \
             and value is not None and not isinstance(value, str) and types == ["string"]:
         message = f"{where} is a string, but YAML reads the unquoted {node.text} as {_show(value)}"
-        return UNQUOTED_STRING.at(ctx.path, _span(node), message, f'quote it: "{node.text}"')
-    return WRONG_TYPE.at(ctx.path, _span(node), f"{where} must be {expected}; found {_kind(value)}", legacy)
+        return UNQUOTED_STRING.at(ctx.path, head_span(node), message, f'quote it: "{node.text}"')
+    return WRONG_TYPE.at(ctx.path, head_span(node), f"{where} must be {expected}; found {_kind(value)}", legacy)
 
 
 def _limit_message(where: str, keyword: str, error: Any) -> str:
@@ -368,24 +368,3 @@ def _kind(value: Any) -> str:
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _span(node: AnyNode | None) -> Span:
-    if node is None:
-        return Span(1, 1, 1, 2)
-    if isinstance(node, (MappingNode, SequenceNode)) and not node.flow:
-        return _head_span(node)
-    return node.span
-
-
-def _head_span(node: AnyNode | None) -> Span:
-    """The first line of a node: a block mapping's error shows at its first key, not over
-    every line it spans."""
-    if node is None:
-        return Span(1, 1, 1, 2)
-    if isinstance(node, MappingNode) and node.pairs and not node.flow:
-        key = node.pairs[0][0]
-        return Span(key.start.line, key.start.column, key.end.line, key.end.column)
-    if isinstance(node, SequenceNode) and node.items and not node.flow:
-        return Span(node.start.line, node.start.column, node.start.line, node.start.column + 1)
-    return node.span
