@@ -22,16 +22,9 @@ CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
 @lru_cache(maxsize=1)
 def _modules() -> tuple[ModuleType, ...]:
-    modules = []
     from .rules.catalog import RULE_MODULES
 
-    for name in RULE_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return tuple(modules)
+    return tuple(importlib.import_module(name) for name in RULE_MODULES)
 
 
 def check_workspace(workspace: Workspace, settings: Settings | None = None) -> list[Diagnostic]:

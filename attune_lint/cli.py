@@ -36,14 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"attune-lint {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a command not built yet in this checkout
-            raise
-        module.add_parser(subparsers)
+    for module_name in COMMANDS.values():
+        importlib.import_module(module_name).add_parser(subparsers)
     return parser
 
 
@@ -71,8 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("attune-lint: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # the reader went away (| head): the findings were not all seen
+        return EXIT_FINDINGS
     except Exception as exc:  # an internal error is a bug, but never a bare traceback
         import traceback
 

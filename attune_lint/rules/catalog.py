@@ -70,12 +70,7 @@ def all_rules() -> dict[str, Rule]:
     """Every rule by code, in code order."""
     rules: dict[str, Rule] = {}
     for module_name in RULE_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+        module = importlib.import_module(module_name)
         for rule in module.RULES:
             if rule.code in rules:
                 raise RuntimeError(f"rule code {rule.code} declared twice")
