@@ -346,11 +346,20 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
             candidates |= core_catalog()
         if ref in candidates:
             continue
-        match = difflib.get_close_matches(ref, sorted(candidates), n=1, cutoff=0.6)
+        match = _closest_ref(ref, candidates)
         where = {pack.ref: f"pack {pack.ref!r} has no such action in actions/",
                  "core": "the core pack has no such action"}.get(owner, f"pack {owner!r} has no such action")
         yield UNKNOWN_ACTION.at(ctx.path, node.span, f"unknown action {ref!r}: {where}",
                                 f"did you mean {match[0]!r}?" if match else None)
+
+
+def _closest_ref(ref: str, candidates: set[str]) -> list[str]:
+    """The closest known ref, compared on the part after the pack (all candidates share the
+    pack, which would make any two refs look alike)."""
+    name = ref.partition(".")[2]
+    names = {c.partition(".")[2]: c for c in candidates}
+    match = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.7)
+    return [names[match[0]]] if match else []
 
 
 def check_workspace(workspace: Workspace, settings: Settings) -> Iterable[Diagnostic]:
