@@ -70,12 +70,19 @@ def find_pack_roots(folder: Path, implicit: bool = True) -> list[Path]:
     return sorted(roots)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_file_paths(folder: str) -> list[str]:
+    """The YAML files directly in ``folder`` (regular files, symlinks followed), sorted by
+    name; [] when it cannot be read. ``os.scandir``: no extra stat per entry."""
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as entries:
+            found = [(e.name, e.path) for e in entries if is_yaml_name(e.name) and e.is_file()]
     except OSError:
         return []
-    return [entry for entry in entries if is_yaml_name(entry.name) and entry.is_file()]
+    return [path for _name, path in sorted(found)]
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return [Path(p) for p in yaml_file_paths(str(folder))]
 
 
 def classify(path: Path, pack_root: Path | None) -> FileKind:

@@ -119,23 +119,14 @@ class PackListing:
     def scan(cls, root: Path) -> "PackListing":
         base = str(root)
         manifest = os.path.join(base, "pack.yaml")
-        return cls(manifest, _yaml_files(os.path.join(base, "actions")), _yaml_files(os.path.join(base, "workflows")),
-                   _yaml_files(os.path.join(base, "actions", "workflows")))
+        from .discovery import yaml_file_paths
+
+        return cls(manifest, yaml_file_paths(os.path.join(base, "actions")),
+                   yaml_file_paths(os.path.join(base, "workflows")),
+                   yaml_file_paths(os.path.join(base, "actions", "workflows")))
 
     def all_files(self) -> list[str]:
         return [self.manifest, *self.actions, *self.standalone, *self.graphs]
-
-
-def _yaml_files(folder: str) -> list[str]:
-    """As ``discovery._yaml_files``: YAML names, regular files (symlinks followed), sorted by name."""
-    from .discovery import is_yaml_name
-
-    try:
-        with os.scandir(folder) as entries:
-            found = [(e.name, e.path) for e in entries if is_yaml_name(e.name) and e.is_file()]
-    except OSError:
-        return []
-    return [path for _name, path in sorted(found)]
 
 
 def plan(paths: Sequence[Path | str]) -> Plan:
