@@ -47,12 +47,18 @@ def find_pack_root(path: Path) -> Path | None:
     for folder in (current, *current.parents):
         if (folder / MANIFEST).is_file():
             return folder
-    resolved = path.resolve()
-    parents = resolved.parents
-    if resolved.parent.name == "workflows" and len(parents) > 2 and parents[1].name == "actions":
-        return path.parent.parent.parent
-    if resolved.parent.name in ("actions", "workflows") and len(parents) > 1:
-        return path.parent.parent
+    depth = layout_depth(path.resolve().parts)
+    return path.parents[depth - 1] if depth is not None else None
+
+
+def layout_depth(parts: tuple[str, ...]) -> int | None:
+    """For a file's path parts, how many levels up its pack folder is by the pack layout
+    alone (``actions/workflows/x`` → 3, ``actions/x`` or ``workflows/x`` → 2), or None.
+    Shared by the disk lookup above and the git-index lookup of the hooks."""
+    if len(parts) >= 4 and parts[-2] == "workflows" and parts[-3] == "actions":
+        return 3
+    if len(parts) >= 3 and parts[-2] in ("actions", "workflows"):
+        return 2
     return None
 
 

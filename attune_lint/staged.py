@@ -170,12 +170,11 @@ def pack_root_of(path: str, files: set[str]) -> str | None:
         candidate = MANIFEST if str(folder) == "." else f"{folder}/{MANIFEST}"
         if candidate in files:
             return "" if str(folder) == "." else str(folder)
+    from .discovery import layout_depth
+
     parts = PurePosixPath(path).parts
-    if len(parts) >= 3 and parts[-2] == "workflows" and parts[-3] == "actions":
-        return "/".join(parts[:-3])
-    if len(parts) >= 2 and parts[-2] in ("actions", "workflows"):
-        return "/".join(parts[:-2])
-    return None
+    depth = layout_depth(("", *parts))  # a repository-relative path: its root is a folder too
+    return "/".join(parts[:-depth]) if depth is not None else None
 
 
 def _under(path: str, folder: str) -> bool:
