@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .diagnostics import Diagnostic, Span
+from .yaml_loader import source_lines
 
 MARKER = "attune-lint:"
 _DIRECTIVE = re.compile(
@@ -47,7 +48,7 @@ def scan_comments(text: str) -> tuple[list[Comment], list[ScalarLines]]:
 
 class _Scanner:
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        self.lines = source_lines(text)
         self.comments: list[Comment] = []
         self.scalars: list[ScalarLines] = []
         self.quote: str | None = None     # inside a quoted scalar begun on an earlier line
@@ -211,7 +212,7 @@ def parse_suppressions(text: str, path: str) -> FileSuppressions:
     if MARKER not in text:
         return result
     comments, scalars = scan_comments(text)
-    lines = text.splitlines()
+    lines = source_lines(text)
     comment_only = {c.line for c in comments if not lines[c.line - 1][: c.column - 1].strip()}
     for comment in comments:
         if MARKER not in comment.text:

@@ -37,6 +37,20 @@ _RESOLVER = Resolver()
 _LEADING_WS = re.compile(r"^[ \t]*")
 
 
+# Characters PyYAML counts as line breaks besides "\n"; editors, GitHub and SARIF readers do
+# not, so positions are then computed from character offsets instead.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as an editor numbers them: split at "\n" only (a "\r" before it
+    dropped), unlike ``str.splitlines``, which also splits at form feeds, U+2028 and more."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 @dataclass
 class SourceFile:
     """The decoded text of a file, for snippets and for positions inside scalars."""
@@ -49,7 +63,7 @@ class SourceFile:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = source_lines(self.text)
         return self._lines
 
     def line_text(self, line: int) -> str:
@@ -164,7 +178,7 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
             "keep one document per file (remove the '---' separator and what follows)"))
         break
 
-    converter = _Converter(display_path)
+    converter = _Converter(display_path, text)
     try:
         root = converter.convert(documents[0])
     except RecursionError:
@@ -212,7 +226,8 @@ def _is_empty(node: Any) -> bool:
 def _syntax_findings(exc: yaml.MarkedYAMLError, path: str, tab_lines: dict[int, int],
                      source: SourceFile) -> list[Diagnostic]:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    # From the character offset: counts "\n" breaks only, as the snippet lines do.
+    line, column = _line_column(source.text, mark.index) if mark else (1, 1)
     problem = (exc.problem or "invalid YAML").strip()
     if "\\t" in problem or "tab" in problem.lower() or line in tab_lines:
         tab_line = line if line in tab_lines else min(tab_lines, default=line)
@@ -223,9 +238,9 @@ def _syntax_findings(exc: yaml.MarkedYAMLError, path: str, tab_lines: dict[int, 
     message = problem
     related: tuple[tuple[str, Span, str], ...] = ()
     if exc.context and exc.context_mark is not None:
-        cm = exc.context_mark
-        message += f" ({exc.context}, which started at line {cm.line + 1}, column {cm.column + 1})"
-        related = ((path, Span(cm.line + 1, cm.column + 1, cm.line + 1, cm.column + 2), exc.context),)
+        cm_line, cm_column = _line_column(source.text, exc.context_mark.index)
+        message += f" ({exc.context}, which started at line {cm_line}, column {cm_column})"
+        related = ((path, Span(cm_line, cm_column, cm_line, cm_column + 1), exc.context),)
     end_column = column + 1
     text = source.line_text(line)
     if column - 1 < len(text) and text[column - 1 :].strip():
@@ -238,7 +253,7 @@ def _tab_indented_lines(text: str) -> dict[int, int]:
     result: dict[int, int] = {}
     if "\t" not in text:
         return result
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(source_lines(text), start=1):
         lead = _LEADING_WS.match(line).group(0)  # type: ignore[union-attr]
         if "\t" in lead and line.strip():
             result[number] = lead.index("\t") + 1
@@ -273,18 +288,22 @@ def _block_scalar_lines(root: AnyNode) -> set[int]:
 class _Converter:
     """PyYAML nodes → positioned nodes, reporting duplicate keys, tags and merge keys."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
         self.findings: list[Diagnostic] = []
         self.has_alias = False
         self._done: dict[int, AnyNode] = {}
+        self._mark = _mark
+        if any(br in text.replace("\r\n", "\n") for br in _OTHER_BREAKS):
+            starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+            self._mark = lambda mark: _mark_by_offset(mark, starts)
 
     def convert(self, node: Any) -> AnyNode:
         known = self._done.get(id(node))
         if known is not None:
             self.has_alias = True
             return known
-        start, end = _mark(node.start_mark), _mark(node.end_mark)
+        start, end = self._mark(node.start_mark), self._mark(node.end_mark)
         if node.tag and node.tag not in STANDARD_TAGS:
             self.findings.append(R.CUSTOM_TAG.at(
                 self.path, Span(start.line, start.column, start.line, start.column + 1),
@@ -343,6 +362,14 @@ def _complex_key(path: str, mapping: MappingNode, key: AnyNode) -> Diagnostic:
     start = key.start
     return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 1),
                             f"a key here is a {kind}; Attune's keys are strings", "write the key as a plain string")
+
+
+def _mark_by_offset(mark: Any, line_starts: list[int]) -> Mark:
+    """Line and column from the character offset, counting "\n" breaks only."""
+    import bisect
+
+    line = bisect.bisect_right(line_starts, mark.index)
+    return Mark(line, mark.index - line_starts[line - 1] + 1, mark.index)
 
 
 def _mark(mark: Any) -> Mark:

@@ -166,3 +166,15 @@ def test_control_character_is_reported_where_it_is() -> None:
     document = load_yaml_text('a: 1\nlabel: "x\x1cy"\n', "f.yaml")
     assert codes(document) == [("AL101", 2, 10)]
     assert "U+001C" in document.findings[0].message
+
+
+def test_unicode_line_separators_do_not_shift_line_numbers() -> None:
+    # PyYAML counts U+2028 and U+0085 as line breaks; editors and SARIF readers do not.
+    text = 'a: "x\u2028y\x85z"\nb:\n  c: 1\n  c: 2\n'
+    document = load_yaml_text(text, "f.yaml")
+    assert codes(document) == [("AL102", 4, 3)]
+    assert document.source.line_text(4) == "  c: 2"
+    node = node_at_path(document.root, ["b", "c"])
+    assert (node.start.line, node.start.column) == (4, 6)
+    broken = load_yaml_text('a: "x\u2028y"\nb: [\n', "f.yaml")
+    assert codes(broken)[0][:2] == ("AL101", 3)
