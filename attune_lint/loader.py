@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import discovery
 from .diagnostics import Diagnostic, Span
@@ -74,18 +73,14 @@ class DocumentStore:
         return document
 
 
-def plain_mapping(document: YamlDocument) -> dict[str, Any]:
-    return document.data
-
-
 def load_pack(root: Path, store: DocumentStore) -> Pack:
     files = PackFiles.scan(root)
     manifest = store.get(files.manifest) if files.manifest.is_file() else None
     pack = Pack(root=root, manifest_path=files.manifest, manifest=manifest,
-                manifest_data=plain_mapping(manifest) if manifest is not None else {})
+                manifest_data=manifest.data if manifest is not None else {})
     for action_path in files.actions:
         document = store.get(action_path)
-        pack.actions.append(ActionFile(action_path, document, plain_mapping(document)))
+        pack.actions.append(ActionFile(action_path, document, document.data))
     return pack
 
 
@@ -114,7 +109,7 @@ def linked_graph_path(pack: Pack, action: ActionFile) -> Path | None:
 
 def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile | None) -> LoadedWorkflow:
     document = store.get(path)
-    definition = plain_mapping(document)
+    definition = document.data
     name = discovery.workflow_name(path.name)
     graph_ref = definition.get("ref")
     if action is not None:

@@ -219,12 +219,11 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_
 
 
 def _neighbour_pack(root: Path, store: Any) -> Any:
-    from .loader import plain_mapping
 
     manifest_path = root / "pack.yaml"
     manifest = store.get(manifest_path) if manifest_path.is_file() else None
     pack = _neighbour_class()(root=root, manifest_path=manifest_path, manifest=manifest,
-                              manifest_data=plain_mapping(manifest) if manifest is not None else {})
+                              manifest_data=manifest.data if manifest is not None else {})
     pack.__dict__["_store"] = store
     return pack
 

@@ -12,6 +12,7 @@ from .diagnostics import Diagnostic
 from .loader import Workspace, load_paths
 from .model import LoaderConfig
 from .settings import Settings
+from .yaml_loader import SourceFile
 
 
 @dataclass
@@ -20,7 +21,8 @@ class RunResult:
     workspace: Workspace
     settings: Settings
     seconds: float
-    extra: dict[str, object] = field(default_factory=dict)  # reporters' notes (baseline counts ...)
+    extra: dict[str, object] = field(default_factory=dict)
+    _sources: dict[str, SourceFile] | None = field(default=None, repr=False, compare=False)  # reporters' notes (baseline counts ...)
 
     @property
     def files_checked(self) -> int:
@@ -32,10 +34,11 @@ class RunResult:
 
     def line_of(self, path: str, line: int) -> str:
         """Source text of ``line`` in the file shown as ``path`` ('' when unknown)."""
-        for target in self.workspace.targets:
-            if target.display == path and target.document.source is not None:
-                return target.document.source.line_text(line)
-        return ""
+        if self._sources is None:  # one lookup table, not a scan of every target per finding
+            self._sources = {t.display: t.document.source for t in reversed(self.workspace.targets)
+                             if t.document.source is not None}
+        source = self._sources.get(path)
+        return source.line_text(line) if source is not None else ""
 
 
 def lint(paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:

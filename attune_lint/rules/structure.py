@@ -300,8 +300,8 @@ def _type_or_value(ctx: CheckContext, path: list[Any], node: AnyNode | None, exp
                    schema: dict[str, Any], value: Any, types: list[str] | None = None) -> Diagnostic:
     where = _describe_path(path) if path else "the file"
     legacy = schema.get("x-legacy")
-    if (types is None or "string" in types) and isinstance(node, ScalarNode) and node.is_plain \
-            and value is not None and not isinstance(value, str) and types == ["string"]:
+    if types == ["string"] and isinstance(node, ScalarNode) and node.is_plain \
+            and value is not None and not isinstance(value, str):
         message = f"{where} is a string, but YAML reads the unquoted {node.text} as {_show(value)}"
         return UNQUOTED_STRING.at(ctx.path, head_span(node), message, f'quote it: "{node.text}"')
     return WRONG_TYPE.at(ctx.path, head_span(node), f"{where} must be {expected}; found {_kind(value)}", legacy)
