@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from attune_lint.cli import main
 
 sys.exit(main())

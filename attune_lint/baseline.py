@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .diagnostics import Diagnostic
+from attune_lint.diagnostics import Diagnostic
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]          # (path relative to the baseline's folder, code, line text)

@@ -34,12 +34,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .diagnostics import Diagnostic, Fix, Severity, Span
+from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
 
 if TYPE_CHECKING:
-    from .parallel import Plan, ShareResult
-    from .run import RunResult
-    from .settings import Settings
+    from attune_lint.parallel import Plan, ShareResult
+    from attune_lint.run import RunResult
+    from attune_lint.settings import Settings
 
 FORMAT = 1  # bump when the stored layout changes
 LOCAL_DIR = ".attune-lint-cache"
@@ -67,7 +67,7 @@ def _digest(*parts: object) -> str:
 
 def tool_fingerprint() -> str:
     """Version plus size and mtime of every file of the package (a cheap stat, no reads)."""
-    from . import __version__ as version  # noqa: F401 - attribute may be absent
+    from attune_lint import __version__ as version  # noqa: F401 - attribute may be absent
     root = Path(__file__).resolve().parent
     stamps = []
     for folder, dirs, files in os.walk(root):
@@ -196,8 +196,8 @@ class CachedLinter:
     # -- public -------------------------------------------------------------------------
 
     def lint(self, paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:
-        from . import parallel
-        from .settings import Settings as _Settings
+        from attune_lint import parallel
+        from attune_lint.settings import Settings as _Settings
 
         settings = settings or _Settings()
         self.stats = CacheStats(bypassed=not self.enabled)
@@ -301,7 +301,7 @@ class CachedLinter:
                     run_key: str) -> tuple[ShareResult, list[str]] | None:
         """The cached findings of the files whose key still matches, and the displays of the
         others; None when there is no usable entry (the whole pack is checked)."""
-        from .parallel import ShareResult
+        from attune_lint.parallel import ShareResult
 
         if entry is None:
             return None
@@ -323,7 +323,7 @@ class CachedLinter:
 
     def _check(self, plan: Plan, stale: dict[int, frozenset[str] | None], settings: Settings,
                inputs: list[_PackInputs], run_key: str) -> list[ShareResult]:
-        from . import parallel
+        from attune_lint import parallel
 
         extra = plan.extra_paths()  # lone files and missing paths: cheap, never cached
         if not stale and not extra:
@@ -350,7 +350,7 @@ class CachedLinter:
 
     @staticmethod
     def _restrict(share: Any, plan: Plan, indexes: list[int], only: dict[int, frozenset[str]]) -> Any:
-        from .parallel import Share
+        from attune_lint.parallel import Share
 
         own = [i for i in indexes if any(p in share.paths for p in plan.pack_paths(i))]
         if any(i not in only for i in own):

@@ -7,11 +7,11 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Callable, Iterable
 
-from .context import CheckContext
-from .diagnostics import Diagnostic
-from .loader import Workspace
-from .settings import Settings
-from .yaml_loader import SourceFile
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic
+from attune_lint.loader import Workspace
+from attune_lint.settings import Settings
+from attune_lint.yaml_loader import SourceFile
 
 CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
@@ -22,7 +22,7 @@ CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
 @lru_cache(maxsize=1)
 def _modules() -> tuple[ModuleType, ...]:
-    from .rules.catalog import RULE_MODULES
+    from attune_lint.rules.catalog import RULE_MODULES
 
     return tuple(importlib.import_module(name) for name in RULE_MODULES)
 
@@ -81,15 +81,15 @@ def apply_suppressions(path: str, source: SourceFile, diagnostics: list[Diagnost
     """Drop what the file's ``# attune-lint:`` comments suppress; with ``report``, add the
     meta findings (unknown code, unused or malformed suppression), which suppressions can
     hide too."""
-    from .suppressions import parse_suppressions
+    from attune_lint.suppressions import parse_suppressions
 
     parsed = parse_suppressions(source.text, path)
     if not parsed.suppressions and not parsed.malformed:
         return diagnostics
     if not report:
         return parsed.filter(diagnostics)
-    from .rules import meta
-    from .rules.catalog import find_rule
+    from attune_lint.rules import meta
+    from attune_lint.rules.catalog import find_rule
 
     kept = parsed.filter(diagnostics)
     notes: list[Diagnostic] = []

@@ -11,7 +11,7 @@ import importlib
 import sys
 from typing import Sequence
 
-from . import __version__
+from attune_lint import __version__
 
 # command name → module; the first one is the default command.
 COMMANDS: dict[str, str] = {

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .diagnostics import Severity
-from .settings import Settings
+from attune_lint.diagnostics import Severity
+from attune_lint.settings import Settings
 
 YAML_NAMES = (".attune-lint.yaml", ".attune-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -225,9 +225,9 @@ class _TomlLocator:
 
 
 def _read_yaml(path: Path, text: str) -> RawConfig:
-    from .diagnostics import Severity as S
-    from .yaml_loader import load_yaml_text
-    from .yamltree import MappingNode, to_python
+    from attune_lint.diagnostics import Severity as S
+    from attune_lint.yaml_loader import load_yaml_text
+    from attune_lint.yamltree import MappingNode, to_python
 
     document = load_yaml_text(text, str(path))
     for finding in document.findings:
@@ -250,7 +250,7 @@ class _YamlLocator:
     def __call__(self, path: tuple[Any, ...]) -> Position:
         """A str part is a mapping key (the key's position when it is the last part); an int or
         an (index, text) part is a sequence item."""
-        from .yamltree import MappingNode, ScalarNode, SequenceNode
+        from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode
 
         value = bool(path) and path[-1] is VALUE
         path = path[:-1] if value else path
@@ -308,7 +308,7 @@ class _Reader:
         return tuple(result)
 
     def rules(self, key: str, value: Any, path: tuple[Any, ...] | None = None) -> tuple[str, ...]:
-        from .rules.catalog import find_rule
+        from attune_lint.rules.catalog import find_rule
 
         path = path or (key,)
         names = self.strings(key, value, path)
@@ -378,7 +378,7 @@ class _Reader:
         return changes
 
     def severities(self, key: str, value: Any) -> tuple[tuple[tuple[str, Severity], ...], tuple[str, ...]]:
-        from .rules.catalog import find_rule
+        from attune_lint.rules.catalog import find_rule
 
         if not isinstance(value, dict):
             raise self.error((key, VALUE), f"{key} must be a mapping of rule code or name to error, warning, info or off")
@@ -430,8 +430,8 @@ def read_action_catalog(file: Path) -> tuple[str, ...]:
     text = file.read_text(encoding="utf-8")
     if file.suffix == ".txt":
         return tuple(line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip())
-    from .yaml_loader import load_yaml_text
-    from .yamltree import to_python
+    from attune_lint.yaml_loader import load_yaml_text
+    from attune_lint.yamltree import to_python
 
     document = load_yaml_text(text, str(file))
     for finding in document.findings:

@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discovery import FileKind
-from .loader import Target, Workspace
-from .model import ActionFile, LoadedWorkflow, Pack
-from .settings import Settings
-from .workflow_model import WorkflowView, build_view
-from .yaml_loader import SourceFile, YamlDocument
-from .yamltree import MappingNode
+from attune_lint.discovery import FileKind
+from attune_lint.loader import Target, Workspace
+from attune_lint.model import ActionFile, LoadedWorkflow, Pack
+from attune_lint.settings import Settings
+from attune_lint.workflow_model import WorkflowView, build_view
+from attune_lint.yaml_loader import SourceFile, YamlDocument
+from attune_lint.yamltree import MappingNode
 
 
 @dataclass

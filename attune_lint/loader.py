@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import discovery
-from .diagnostics import Diagnostic, Span
-from .discovery import FileKind, PackFiles
-from .model import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
-from .yaml_loader import YamlDocument, read_yaml_file
+from attune_lint import discovery
+from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.discovery import FileKind, PackFiles
+from attune_lint.model import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
+from attune_lint.yaml_loader import YamlDocument, read_yaml_file
 
 
 def display_path(path: Path) -> str:
@@ -184,7 +184,7 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
 
 
 def _missing_path(path: Path) -> Diagnostic:
-    from .rules.yaml_rules import UNREADABLE
+    from attune_lint.rules.yaml_rules import UNREADABLE
 
     return UNREADABLE.at(str(path), Span(1, 1, 1, 1), "no such file or folder")
 
@@ -256,13 +256,13 @@ class WorkflowLoader:
         return result
 
     def load_pack_workflows(self, pack: str) -> dict[str, LoadedWorkflow]:
-        from .gc_pause import gc_paused
+        from attune_lint.gc_pause import gc_paused
 
         root = Path(self.config.packs_base_dir) / pack
         with gc_paused():
             workspace = load_paths([root], self.config)
             if not self.config.skip_validation:
-                from .checker import check_workspace
+                from attune_lint.checker import check_workspace
 
                 check_workspace(workspace)
         return workspace.workflows_by_ref()

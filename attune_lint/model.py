@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .diagnostics import Diagnostic
-from .yaml_loader import DEFAULT_MAX_FILE_SIZE, YamlDocument
+from attune_lint.diagnostics import Diagnostic
+from attune_lint.yaml_loader import DEFAULT_MAX_FILE_SIZE, YamlDocument
 
 Layout = Literal["standalone", "action-linked"]
 
@@ -108,6 +108,6 @@ class LoadedWorkflow:
 
     @property
     def ok(self) -> bool:
-        from .diagnostics import Severity
+        from attune_lint.diagnostics import Severity
 
         return not any(f.severity >= Severity.ERROR for f in self.findings)

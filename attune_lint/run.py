@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .checker import check_workspace
-from .gc_pause import gc_paused
-from .diagnostics import Diagnostic
-from .loader import Workspace, load_paths
-from .model import LoaderConfig
-from .settings import Settings
-from .yaml_loader import SourceFile
+from attune_lint.checker import check_workspace
+from attune_lint.gc_pause import gc_paused
+from attune_lint.diagnostics import Diagnostic
+from attune_lint.loader import Workspace, load_paths
+from attune_lint.model import LoaderConfig
+from attune_lint.settings import Settings
+from attune_lint.yaml_loader import SourceFile
 
 
 @dataclass

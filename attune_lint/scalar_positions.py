@@ -18,8 +18,8 @@ import bisect
 import functools
 from dataclasses import dataclass
 
-from .diagnostics import Span
-from .yamltree import ScalarNode
+from attune_lint.diagnostics import Span
+from attune_lint.yamltree import ScalarNode
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BLANKS = " \t"

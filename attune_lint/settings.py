@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
-from .diagnostics import Diagnostic, Severity
-from .yaml_loader import DEFAULT_MAX_FILE_SIZE
+from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.yaml_loader import DEFAULT_MAX_FILE_SIZE
 
 
 @dataclass(frozen=True)

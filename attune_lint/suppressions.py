@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .diagnostics import Diagnostic, Span
-from .yaml_loader import source_lines
+from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.yaml_loader import source_lines
 
 MARKER = "attune-lint:"
 _DIRECTIVE = re.compile(

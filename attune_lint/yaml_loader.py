@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 from yaml.resolver import Resolver
 
-from .diagnostics import Diagnostic, Span
-from .rules import yaml_rules as R
-from .yamltree import (
+from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.rules import yaml_rules as R
+from attune_lint.yamltree import (
     STANDARD_TAGS,
     YAML_TAG,
     AnyNode,
@@ -274,7 +274,7 @@ def _tab_findings(tab_lines: dict[int, int], root: AnyNode, path: str) -> list[D
 
 
 def _block_scalar_lines(root: AnyNode) -> set[int]:
-    from .yamltree import walk
+    from attune_lint.yamltree import walk
 
     lines: set[int] = set()
     for node in walk(root):

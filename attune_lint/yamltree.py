@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, NamedTuple, Union
 
-from .diagnostics import Span
+from attune_lint.diagnostics import Span
 
 YAML_TAG = "tag:yaml.org,2002:"
 STANDARD_TAGS = frozenset(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from attune_lint.run import RunResult
     from attune_lint.settings import Settings
 
-    from .items import ItemKind
+    from pytest_attune.items import ItemKind
 
 # workflow: a workflow file; pack: the file carrying a pack's own findings (pack.yaml);
 # action: an action file named on the command line (its own findings only).

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Iterator, NoReturn
 
 import pytest
 
-from .collection import PackCheck, norm
-from .items import AttuneFindings, AttuneItem, ItemKind
+from pytest_attune.collection import PackCheck, norm
+from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
 
 if TYPE_CHECKING:
     import psycopg

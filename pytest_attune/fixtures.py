@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 import pytest
 
-from .collection import AttuneSession, PackCheck, norm, state_of
+from pytest_attune.collection import AttuneSession, PackCheck, norm, state_of
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
-from .collection import FileRole, PackCheck, norm, state_of
+from pytest_attune.collection import FileRole, PackCheck, norm, state_of
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from .collection import STATE_KEY, AttuneSession, state_of
-from .db import DB_KEY, REGISTER, AttuneDatabase, AttuneDbReporter, add_options
-from .db import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
-from .fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
-from .items import VALIDATE, AttuneFile, AttuneItem
-from .reporting import AttuneReporter
+from pytest_attune.collection import STATE_KEY, AttuneSession, state_of
+from pytest_attune.db import DB_KEY, REGISTER, AttuneDatabase, AttuneDbReporter, add_options
+from pytest_attune.db import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
+from pytest_attune.fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
+from pytest_attune.items import VALIDATE, AttuneFile, AttuneItem
+from pytest_attune.reporting import AttuneReporter
 
 MARKERS = (
     "attune: an Attune pack check collected by pytest-attune (--attune-packs)",

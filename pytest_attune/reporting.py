@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .collection import AttuneSession
+from pytest_attune.collection import AttuneSession
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

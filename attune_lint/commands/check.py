@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Severity
+from attune_lint.diagnostics import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from ..report import FORMATS
+    from attune_lint.report import FORMATS
 
     parser = subparsers.add_parser(
         "check", help="lint pack files (the default command)",
@@ -82,9 +82,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     """
     from dataclasses import replace
 
-    from ..config import load_settings
-    from ..rules.catalog import find_rule
-    from ..settings import Settings
+    from attune_lint.config import load_settings
+    from attune_lint.rules.catalog import find_rule
+    from attune_lint.settings import Settings
 
     if getattr(args, "no_config", False):
         settings = Settings(origins={})
@@ -132,10 +132,10 @@ def _error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import baseline as baseline_file
-    from ..config import ConfigError, describe
-    from ..report import reporter, text
-    from ..cache import lint_cached
+    from attune_lint import baseline as baseline_file
+    from attune_lint.config import ConfigError, describe
+    from attune_lint.report import reporter, text
+    from attune_lint.cache import lint_cached
 
     if args.max_file_size is not None and args.max_file_size <= 0:
         return _error("attune-lint: --max-file-size must be a positive number of bytes")

@@ -22,7 +22,7 @@ PATH_OPTIONS = ("output", "config", "baseline", "write_baseline")
 
 def _check_parser() -> argparse.ArgumentParser:
     """The ``check`` command's parser, borrowed so that both commands take the same options."""
-    from . import check
+    from attune_lint.commands import check
 
     holder = argparse.ArgumentParser(add_help=False)
     return check.add_parser(holder.add_subparsers())
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import staged
+    from attune_lint import staged
 
     if args.base and not args.commit:
         print("attune-lint: --base needs --commit", file=sys.stderr)
@@ -89,7 +89,7 @@ def _pin_config(args: argparse.Namespace) -> None:
     if getattr(args, "config", None) or getattr(args, "no_config", False) or not hasattr(args, "config"):
         return
     try:
-        from ..config import find_config
+        from attune_lint.config import find_config
     except ImportError:  # pragma: no cover - a linter without configuration files
         return
     found = find_config(Path.cwd())
@@ -98,13 +98,13 @@ def _pin_config(args: argparse.Namespace) -> None:
 
 
 def _rev(root: Path, rev: str) -> str:
-    from ..staged import git
+    from attune_lint.staged import git
 
     return git(root, "rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
 
 
 def _first_parent(root: Path, commit: str) -> str | None:
-    from ..staged import GitError
+    from attune_lint.staged import GitError
 
     try:
         return _rev(root, f"{commit}^")
@@ -113,7 +113,7 @@ def _first_parent(root: Path, commit: str) -> str | None:
 
 
 def _run_pre_push(root: Path, args: argparse.Namespace) -> int:
-    from .. import staged
+    from attune_lint import staged
 
     status = EXIT_OK
     for ref in staged.parse_pre_push(sys.stdin.read()):
@@ -129,7 +129,7 @@ def _run_pre_push(root: Path, args: argparse.Namespace) -> int:
 
 def _run_snapshot(root: Path, commit: str | None, changed: list[str], args: argparse.Namespace) -> int:
     """Write out the packs ``changed`` touches, as the index or ``commit`` holds them, and lint there."""
-    from .. import staged
+    from attune_lint import staged
 
     with staged.scratch_folder() as scratch:
         snapshot = staged.index_snapshot(root) if commit is None else staged.commit_snapshot(root, commit, scratch)
@@ -166,7 +166,7 @@ def _limits(root: Path, paths: list[str]) -> list[str]:
 
 
 def _check(args: argparse.Namespace, targets: list[str]) -> int:
-    from . import check
+    from attune_lint.commands import check
 
     check_args = copy.copy(args)
     check_args.paths = targets
@@ -184,6 +184,6 @@ def _register(pack_roots: list[str], db: str) -> int:
         print("attune-lint: this attune-lint has no 'register' command; cannot run the registration check",
               file=sys.stderr)
         return EXIT_USAGE
-    from ..cli import main
+    from attune_lint.cli import main
 
     return main(["register", "--dry-run", "--db", db, *[root or "." for root in pack_roots]])

@@ -15,8 +15,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rules.catalog import all_rules, find_rule
-    from ..rules.structure import _closest
+    from attune_lint.rules.catalog import all_rules, find_rule
+    from attune_lint.rules.structure import _closest
 
     rule = find_rule(args.code)
     if rule is None:

@@ -52,7 +52,7 @@ def _have_psycopg() -> bool:
 
 
 def _error_paths(diagnostics: list[Any]) -> dict[str, list[Any]]:
-    from ..diagnostics import Severity
+    from attune_lint.diagnostics import Severity
 
     by_path: dict[str, list[Any]] = {}
     for diagnostic in diagnostics:
@@ -87,7 +87,7 @@ def _print_result(result: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import gc
 
-    from ..run import lint
+    from attune_lint.run import lint
 
     result = lint(args.paths)
     # The loaded trees live until the command ends: keep the cyclic collector from
@@ -107,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
               f"{diagnostic.message}")
     _attach_errors(workspace, errors)
 
-    from ..registrar.errors import ConnectionFailed, DatabaseUnavailable, RegistrationError
-    from ..registrar.provision import provision_database
-    from ..registrar.registrar import RegistrationOptions
+    from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable, RegistrationError
+    from attune_lint.registrar.provision import provision_database
+    from attune_lint.registrar.registrar import RegistrationOptions
 
     options = RegistrationOptions(update_existing=args.update_existing, skip_invalid=args.skip_invalid)
     packs, skipped = _registrable_packs(workspace, errors, options)
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
 def _registrable_packs(workspace: Any, errors: dict[str, list[Any]], options: Any) -> tuple[list[Any], list[Any]]:
     """``[(pack, workflows)]`` to register, and results for packs skipped whole because
     their pack.yaml has errors (the pack row itself would be refused)."""
-    from ..registrar.registrar import RegistrationResult
+    from attune_lint.registrar.registrar import RegistrationResult
 
     by_pack: dict[Any, list[Any]] = {id(p): [] for p in workspace.packs}
     for workflow in workspace.workflows:
@@ -183,10 +183,10 @@ def _registrable_packs(workspace: Any, errors: dict[str, list[Any]], options: An
 def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace) -> list[Any]:
     import psycopg
 
-    from ..registrar.errors import ConnectionFailed
-    from ..registrar.provision import redact_dsn
-    from ..registrar.registrar import WorkflowRegistrar
-    from ..registrar.schema import prepare_schema
+    from attune_lint.registrar.errors import ConnectionFailed
+    from attune_lint.registrar.provision import redact_dsn
+    from attune_lint.registrar.registrar import WorkflowRegistrar
+    from attune_lint.registrar.schema import prepare_schema
 
     try:
         conn = psycopg.connect(dsn)

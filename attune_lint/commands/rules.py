@@ -15,7 +15,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rules.catalog import all_rules
+    from attune_lint.rules.catalog import all_rules
 
     rules = all_rules().values()
     if args.format == "json":

@@ -18,7 +18,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..schemas import schema_text
+    from attune_lint.schemas import schema_text
 
     print(schema_text(args.kind), end="")
     return 0

@@ -24,7 +24,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..registrar.provision import parse_db_option
+    from attune_lint.registrar.provision import parse_db_option
 
     mode, dsn = parse_db_option(args.db)
     if dsn is None:
@@ -32,15 +32,15 @@ def run(args: argparse.Namespace) -> int:
               "holds nothing to unregister", file=sys.stderr)
         return EXIT_USAGE
 
-    from .register import _have_psycopg
+    from attune_lint.commands.register import _have_psycopg
 
     if not _have_psycopg():
         return EXIT_USAGE
     import psycopg
 
-    from ..registrar.errors import NotFoundError
-    from ..registrar.provision import redact_dsn
-    from ..registrar.registrar import WorkflowRegistrar
+    from attune_lint.registrar.errors import NotFoundError
+    from attune_lint.registrar.provision import redact_dsn
+    from attune_lint.registrar.registrar import WorkflowRegistrar
 
     try:
         conn = psycopg.connect(dsn, connect_timeout=5)

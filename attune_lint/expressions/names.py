@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from .ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
+from attune_lint.expressions.ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
 
 StepValue = Union[str, int, float, bool, None]
 

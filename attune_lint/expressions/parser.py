@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from . import functions as F
-from .ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
-from .errors import ExpressionError
-from .tokenizer import Token, tokenize
+from attune_lint.expressions import functions as F
+from attune_lint.expressions.ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
+from attune_lint.expressions.errors import ExpressionError
+from attune_lint.expressions.tokenizer import Token, tokenize
 
 _COMPARISONS = {"EQ": "==", "NE": "!=", "LT": "<", "GT": ">", "LE": "<=", "GE": ">=", "IN": "in"}
 _ADDITIVE = {"PLUS": "+", "MINUS": "-"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from .errors import ExpressionError
+from attune_lint.expressions.errors import ExpressionError
 
 KEYWORDS = {"true": "TRUE", "false": "FALSE", "null": "NULL", "and": "AND", "or": "OR", "not": "NOT", "in": "IN"}
 # Two-character operators first; the platform accepts exactly these.

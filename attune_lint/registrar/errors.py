@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, Span
+from attune_lint.diagnostics import Diagnostic, Span
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class RegistrationError(Exception):
 
     def to_diagnostic(self) -> Diagnostic:
         """The error as the one record the reporters understand (rule AL901)."""
-        from .rules import REGISTRATION_REFUSED
+        from attune_lint.registrar.rules import REGISTRATION_REFUSED
 
         loc = self.location or Location("<registration>")
         return REGISTRATION_REFUSED.at(

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
-from .errors import ConnectionFailed, DatabaseUnavailable
+from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable
 
 Mode = Literal["auto", "require"]
 Backend = Literal["dsn", "docker", "local", "none"]
@@ -118,7 +118,7 @@ def _docker_backend(reasons: list[str], pg_image: str | None = None,
 
 
 def _local_backend(reasons: list[str]) -> ProvisionedDatabase | None:
-    from .local_cluster import LocalClusterError, start_local_cluster
+    from attune_lint.registrar.local_cluster import LocalClusterError, start_local_cluster
 
     try:
         cluster = start_local_cluster()

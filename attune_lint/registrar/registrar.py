@@ -24,12 +24,12 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.types.json import Jsonb
 
-from ..diagnostics import Severity
-from ..model import LoadedWorkflow, Pack
-from ..yaml_loader import YamlDocument
-from ..yamltree import key_at_path, node_at_path
-from .errors import Location, NotFoundError, RegistrationError
-from .normalize import StoredWorkflow, stored_workflow, yaml_text
+from attune_lint.diagnostics import Severity
+from attune_lint.model import LoadedWorkflow, Pack
+from attune_lint.yaml_loader import YamlDocument
+from attune_lint.yamltree import key_at_path, node_at_path
+from attune_lint.registrar.errors import Location, NotFoundError, RegistrationError
+from attune_lint.registrar.normalize import StoredWorkflow, stored_workflow, yaml_text
 
 _LOCK_PREFIX = "attune_lint.register:"
 

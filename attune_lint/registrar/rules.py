@@ -1,8 +1,8 @@
 """The registrar's rule: a database refused the pack (reported against the YAML)."""
 from __future__ import annotations
 
-from ..diagnostics import Severity
-from ..rules.catalog import Rule
+from attune_lint.diagnostics import Severity
+from attune_lint.rules.catalog import Rule
 
 REGISTRATION_REFUSED = Rule(
     "AL901", "registration-refused", Severity.ERROR,

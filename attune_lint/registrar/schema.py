@@ -4,7 +4,7 @@ from __future__ import annotations
 from importlib.resources import files
 from typing import Any
 
-from .errors import RegistrationError
+from attune_lint.registrar.errors import RegistrationError
 
 SCHEMA_NAME = "attune"
 REQUIRED_TABLES = ("pack", "workflow_definition", "action")

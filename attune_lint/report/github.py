@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Severity
+from attune_lint.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from ..run import RunResult
+    from attune_lint.run import RunResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

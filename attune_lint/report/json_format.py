@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from attune_lint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from ..run import RunResult
+    from attune_lint.run import RunResult
 
 FORMAT_VERSION = 1
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..diagnostics import Diagnostic, Severity, Span
+from attune_lint import __version__
+from attune_lint.diagnostics import Diagnostic, Severity, Span
 
 if TYPE_CHECKING:
-    from ..rules.catalog import Rule
-    from ..run import RunResult
+    from attune_lint.rules.catalog import Rule
+    from attune_lint.run import RunResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -85,7 +85,7 @@ def _result(diagnostic: Diagnostic, index: int | None, line_text: str) -> dict[s
 
 
 def build(result: RunResult) -> dict[str, Any]:
-    from ..rules.catalog import all_rules
+    from attune_lint.rules.catalog import all_rules
 
     rules = list(all_rules().values())
     index = {rule.code: number for number, rule in enumerate(rules)}

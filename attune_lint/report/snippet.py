@@ -1,7 +1,7 @@
 """The source line of a diagnostic with a caret under its span."""
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic
+from attune_lint.diagnostics import Diagnostic
 
 
 def snippet_lines(diagnostic: Diagnostic, line_text: str) -> list[str]:

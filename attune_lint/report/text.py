@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from ..diagnostics import Diagnostic, Severity
-from .snippet import snippet_lines
+from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.report.snippet import snippet_lines
 
 if TYPE_CHECKING:
-    from ..run import RunResult
+    from attune_lint.run import RunResult
 
 LineLookup = Callable[[str, int], str]
 

@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..diagnostics import Diagnostic, Fix, Severity, Span
+from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity, Span
-from ..expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
-from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
-from .catalog import Rule
-from .templates import (
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity, Span
+from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
+from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.rules.catalog import Rule
+from attune_lint.rules.templates import (
     ITERATE_CACHE,
     OUTPUT_MAP,
     TRANSITION_ROLES,
@@ -343,7 +343,7 @@ def _parameters(ctx: CheckContext) -> tuple[set[str] | None, str]:
 
 
 def _names_of_node(node: AnyNode) -> set[str] | None:
-    from ..yamltree import to_python
+    from attune_lint.yamltree import to_python
 
     return parameter_names(to_python(node))
 

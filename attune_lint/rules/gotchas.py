@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity
-from ..workflow_model import LEGACY_TRANSITIONS
-from ..yamltree import MappingNode, ScalarNode, SequenceNode, head_span
-from .catalog import Rule
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.workflow_model import LEGACY_TRANSITIONS
+from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode, head_span
+from attune_lint.rules.catalog import Rule
 
 JSON_SCHEMA_PARAMETERS = Rule(
     "AL601", "json-schema-parameters", Severity.WARNING,

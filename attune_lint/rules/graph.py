@@ -10,11 +10,11 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Iterator
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity
-from ..workflow_model import TaskView, WorkflowView
-from ..yamltree import head_span
-from .catalog import Rule
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.workflow_model import TaskView, WorkflowView
+from attune_lint.yamltree import head_span
+from attune_lint.rules.catalog import Rule
 
 DUPLICATE_TASK = Rule(
     "AL301", "duplicate-task-name", Severity.ERROR,

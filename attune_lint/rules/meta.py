@@ -6,8 +6,8 @@ the registrar.
 """
 from __future__ import annotations
 
-from ..diagnostics import Severity
-from .catalog import Rule
+from attune_lint.diagnostics import Severity
+from attune_lint.rules.catalog import Rule
 
 UNKNOWN_CODE = Rule(
     "AL951", "unknown-suppression-code", Severity.WARNING,

@@ -15,14 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity, Span
-from ..discovery import workflow_name
-from ..loader import Workspace
-from ..model import ActionFile, Pack
-from ..settings import Settings
-from ..yamltree import ScalarNode
-from .catalog import Rule
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity, Span
+from attune_lint.discovery import workflow_name
+from attune_lint.loader import Workspace
+from attune_lint.model import ActionFile, Pack
+from attune_lint.settings import Settings
+from attune_lint.yamltree import ScalarNode
+from attune_lint.rules.catalog import Rule
 
 REF_FORMAT = Rule(
     "AL501", "ref-format", Severity.ERROR,

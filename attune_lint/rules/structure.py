@@ -11,10 +11,10 @@ import difflib
 import json
 from typing import Any, Iterable, Iterator
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity
-from ..yamltree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
-from .catalog import Rule
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
+from attune_lint.rules.catalog import Rule
 
 UNKNOWN_KEY = Rule(
     "AL201", "unknown-key", Severity.WARNING,
@@ -142,10 +142,10 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     kind = schema_kind(ctx)
     if kind is None or ctx.root is None:
         return []
-    from ..schemas import validator
+    from attune_lint.schemas import validator
 
     if len(ctx.workspace.targets) >= FAST_PATH_MIN_FILES:
-        from ..schemas.fast import fast_validity
+        from attune_lint.schemas.fast import fast_validity
 
         is_valid = fast_validity(kind)
         if is_valid is not None and is_valid(ctx.document.data):

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator, TypeGuard
 
-from ..context import CheckContext
-from ..diagnostics import Diagnostic, Severity, Span
-from ..expressions import ParseResult, find_blocks, find_unclosed, is_pure_template, try_parse
-from ..scalar_positions import ScalarMap, map_scalar
-from ..yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
-from .catalog import Rule
+from attune_lint.context import CheckContext
+from attune_lint.diagnostics import Diagnostic, Severity, Span
+from attune_lint.expressions import ParseResult, find_blocks, find_unclosed, is_pure_template, try_parse
+from attune_lint.scalar_positions import ScalarMap, map_scalar
+from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.rules.catalog import Rule
 
 TEMPLATE_SYNTAX = Rule(
     "AL401", "template-syntax", Severity.ERROR,

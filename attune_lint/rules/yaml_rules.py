@@ -1,8 +1,8 @@
 """Rules about the YAML text itself; the loader (``yaml_loader``) emits them."""
 from __future__ import annotations
 
-from ..diagnostics import Severity
-from .catalog import Rule
+from attune_lint.diagnostics import Severity
+from attune_lint.rules.catalog import Rule
 
 SYNTAX = Rule(
     "AL101", "yaml-syntax", Severity.ERROR,

@@ -19,7 +19,7 @@ import copy
 from functools import lru_cache
 from typing import Any, Callable
 
-from . import SCHEMA_FILES, schema
+from attune_lint.schemas import SCHEMA_FILES, schema
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 BASE = "https://attune-lint.dev/schemas/"
