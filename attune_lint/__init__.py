@@ -11,13 +11,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "LoaderConfig": "attune_lint.model",
-    "LoadedWorkflow": "attune_lint.model",
-    "WorkflowFile": "attune_lint.model",
-    "WorkflowLoader": "attune_lint.loader",
+    "LoaderConfig": "attune_lint.workspace.pack",
+    "LoadedWorkflow": "attune_lint.workspace.pack",
+    "WorkflowFile": "attune_lint.workspace.pack",
+    "WorkflowLoader": "attune_lint.workspace.workspace",
     "Diagnostic": "attune_lint.diagnostics",
     "Severity": "attune_lint.diagnostics",
-    "lint": "attune_lint.run",
+    "lint": "attune_lint.run.runner",
     "WorkflowRegistrar": "attune_lint.registrar",
     "RegistrationOptions": "attune_lint.registrar",
     "RegistrationResult": "attune_lint.registrar",

@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         else:
             rest.append(item)
 
-    from attune_lint import run as run_module
+    from attune_lint.run import runner as run_module
     from attune_lint.cli import main as cli_main
 
     serial = run_module.lint
@@ -36,10 +36,10 @@ def main(argv: list[str]) -> int:
     def lint(paths, settings=None):  # type: ignore[no-untyped-def]
         run_module.lint = serial  # the serial fallback inside lint_parallel is the real one
         if no_cache:
-            from attune_lint.parallel import lint_parallel
+            from attune_lint.run.parallel import lint_parallel
 
             return lint_parallel(paths, settings, jobs)
-        from attune_lint.cache import lint_cached
+        from attune_lint.run.cache import lint_cached
 
         return lint_cached(paths, settings, jobs=jobs, cache_dir=cache_dir)
 

@@ -163,7 +163,7 @@ def memory_runs(corpus: Path, runs: int) -> list[float]:
     """RSS (MiB) after each of ``runs`` serial checks of the corpus in one process."""
     script = (
         "import sys, gc\n"
-        "from attune_lint.run import lint\n"
+        "from attune_lint.run.runner import lint\n"
         "def rss():\n"
         "    for line in open('/proc/self/status'):\n"
         "        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024\n"
@@ -185,7 +185,7 @@ def threshold(jobs: int, seed: int) -> list[tuple[int, float, float]]:
         work = Path(tempfile.mkdtemp(prefix="attune-threshold-"))
         try:
             stats = generate.generate(work / "packs", packs=4, workflows=per_pack, seed=seed)
-            code = ("import sys, time\nfrom attune_lint import parallel\n"
+            code = ("import sys, time\nfrom attune_lint.run import parallel\n"
                     "t = time.perf_counter()\n"
                     f"parallel.lint_parallel([{str(work / 'packs')!r}], jobs=int(sys.argv[1]), min_files=0)\n"
                     "print(time.perf_counter() - t)\n")
@@ -202,7 +202,7 @@ def profile(corpus: Path, packs: int = 4) -> None:
     subset = sorted(p for p in corpus.iterdir() if (p / "pack.yaml").is_file())[:packs]
     code = (
         "import cProfile, pstats, io, sys\n"
-        "from attune_lint.run import lint\n"
+        "from attune_lint.run.runner import lint\n"
         f"paths = {[str(p) for p in subset]!r}\n"
         "lint(paths[:1])\n"  # imports and schema compilation out of the way
         "profiler = cProfile.Profile(); profiler.enable(); result = lint(paths); profiler.disable()\n"
@@ -246,7 +246,7 @@ def means(reps: int) -> None:
         "print(f'import attune_lint.cli: {t_cli * 1000:.1f} ms')\n"
     )
     subprocess.run([PY, "-c", code], check=False, env=ENV)
-    eager = ("import attune_lint.cli, attune_lint.run, attune_lint.checker, jsonschema, yaml; "
+    eager = ("import attune_lint.cli, attune_lint.run.runner, attune_lint.check.checker, jsonschema, yaml; "
              "import psycopg, ruamel.yaml, testcontainers; import attune_lint.registrar.registrar")
     lazy = "import attune_lint.cli"
     rows = []

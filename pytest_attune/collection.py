@@ -18,9 +18,9 @@ import pytest
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
-    from attune_lint.model import LoadedWorkflow
-    from attune_lint.run import RunResult
-    from attune_lint.settings import Settings
+    from attune_lint.workspace.pack import LoadedWorkflow
+    from attune_lint.run.runner import RunResult
+    from attune_lint.settings.record import Settings
 
     from pytest_attune.items import ItemKind
 
@@ -75,7 +75,7 @@ def lint_packs(roots: list[Path], settings: Settings) -> dict[Path, PackCheck]:
     calling another pack's action). If the linter crashes, each pack is tried alone so
     that only the pack that trips it fails.
     """
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     roots = [norm(root) for root in roots]
     try:
@@ -91,14 +91,14 @@ def lint_packs(roots: list[Path], settings: Settings) -> dict[Path, PackCheck]:
 
 
 def _hosts(root: Path) -> list[Path]:
-    from attune_lint.discovery import PackFiles
+    from attune_lint.workspace.discovery import PackFiles
 
     files = PackFiles.scan(root)
     return [norm(files.manifest)] if files.manifest.is_file() else [norm(p) for p in files.actions]
 
 
 def _crashed(root: Path, error: str) -> PackCheck:
-    from attune_lint.discovery import PackFiles
+    from attune_lint.workspace.discovery import PackFiles
 
     files = PackFiles.scan(root)
     check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root))
@@ -168,13 +168,13 @@ class AttuneSession:
         raw = self.config.getini("attune_lint_config")
         config_file = norm(self.config.rootpath / raw) if raw else None
         try:
-            from attune_lint.config import load_settings
+            from attune_lint.settings.file import load_settings
         except ModuleNotFoundError as exc:
-            if exc.name != "attune_lint.config":
+            if exc.name != "attune_lint.settings.file":
                 raise
-            from attune_lint.settings import Settings
+            from attune_lint.settings.record import Settings
 
-            self.settings_note = "attune_lint.config not available: default settings"
+            self.settings_note = "attune_lint.settings.file not available: default settings"
             return Settings()
         try:
             return load_settings(config_file=config_file, start=self.config.rootpath)
@@ -190,7 +190,7 @@ class AttuneSession:
         ``workflows/`` folders in a repository are never collected); inside a configured
         ``attune_packs`` root the linter's implicit packs (no manifest) count too.
         """
-        from attune_lint.discovery import find_pack_root
+        from attune_lint.workspace.discovery import find_pack_root
 
         root = find_pack_root(file_path)
         if root is None:
@@ -213,7 +213,7 @@ class AttuneSession:
         root = self.pack_root_of(file_path)
         if root is None:
             return None
-        from attune_lint.discovery import classify
+        from attune_lint.workspace.discovery import classify
 
         kind = classify(file_path, root)
         if kind in ("graph", "standalone"):
@@ -256,7 +256,7 @@ class AttuneSession:
     def _is_pack(self, folder: Path) -> bool:
         if (folder / MANIFEST).is_file():
             return True
-        from attune_lint.discovery import looks_like_pack
+        from attune_lint.workspace.discovery import looks_like_pack
 
         return self._configured_covers(folder) and looks_like_pack(folder)
 
@@ -297,7 +297,7 @@ class AttuneSession:
                 return (f"the configured pack roots ({', '.join(_shown(p, self.config.rootpath) for p in outside)}) "
                         f"lie outside the collected paths ({shown}); they are added only when no path "
                         "is given on the command line and pytest starts in the rootdir")
-        from attune_lint.discovery import find_pack_roots
+        from attune_lint.workspace.discovery import find_pack_roots
 
         below = [r for p in paths if p.is_dir() for r in find_pack_roots(p) if (r / MANIFEST).is_file()]
         if not below:

@@ -28,7 +28,7 @@ from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
 if TYPE_CHECKING:
     import psycopg
 
-    from attune_lint.model import LoadedWorkflow, Pack
+    from attune_lint.workspace.pack import LoadedWorkflow, Pack
     from attune_lint.registrar.provision import ProvisionedDatabase
     from attune_lint.registrar.registrar import WorkflowRegistrar
 

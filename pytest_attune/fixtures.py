@@ -16,8 +16,8 @@ from pytest_attune.collection import AttuneSession, PackCheck, norm, state_of
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
-    from attune_lint.model import LoadedWorkflow, Pack
-    from attune_lint.settings import Settings
+    from attune_lint.workspace.pack import LoadedWorkflow, Pack
+    from attune_lint.settings.record import Settings
 
 
 @dataclass
@@ -42,7 +42,7 @@ class AttunePacks:
 def session_pack_roots(state: AttuneSession) -> list[Path]:
     """Configured ``attune_packs`` roots (folders of packs are searched), the packs the
     session collected, or failing both the packs with a pack.yaml below the rootdir."""
-    from attune_lint.discovery import find_pack_roots
+    from attune_lint.workspace.discovery import find_pack_roots
 
     roots: set[Path] = set()
     for configured in state.configured:
@@ -54,7 +54,7 @@ def session_pack_roots(state: AttuneSession) -> list[Path]:
 
 
 def load_session_packs(state: AttuneSession) -> AttunePacks:
-    from attune_lint.loader import resolve_refs
+    from attune_lint.workspace.workspace import resolve_refs
 
     roots = session_pack_roots(state)
     checks = [state.check(root) for root in roots]
@@ -99,7 +99,7 @@ LintText = Callable[..., "list[Diagnostic]"]
 def lint_text(folder: Path, text: str, kind: str = "graph", name: str = "example",
               pack: str = "example", settings: Settings | None = None) -> list[Diagnostic]:
     """Findings for ``text`` written as a file of ``kind`` in an otherwise empty pack."""
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     if kind not in LINT_TEXT_LAYOUT:
         raise ValueError(f"kind must be one of {', '.join(LINT_TEXT_LAYOUT)}, not {kind!r}")

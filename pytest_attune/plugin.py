@@ -3,7 +3,7 @@
 Installed, this module loads in every pytest run of the environment, so it only
 registers its options, markers and fixtures unless ``--attune-packs`` or the ini option
 ``attune_packs_enabled = true`` switches the pack checks on. The linter itself
-(``attune_lint.run``, PyYAML, jsonschema) is imported only when the checks are on, or
+(``attune_lint.run.runner``, PyYAML, jsonschema) is imported only when the checks are on, or
 when a test asks for one of the fixtures.
 """
 from __future__ import annotations

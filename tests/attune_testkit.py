@@ -29,7 +29,7 @@ PACK_YAML = 'ref: acme\nlabel: Acme\nversion: "1.0.0"\n'
 
 def lint_pack(root: Path, files: dict[str, str], *paths: str, settings=None):  # type: ignore[no-untyped-def]
     """Write a pack ``acme`` with ``files`` under ``root`` and lint it (or only ``paths``)."""
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     pack = write_files(root / "acme", {"pack.yaml": PACK_YAML, **files})
     targets = [pack / p for p in paths] if paths else [pack]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from attune_testkit import PACK_YAML, write_files
 
-from attune_lint import baseline
+from attune_lint.report import baseline
 from attune_lint.cli import main
 
 FLOW = """\

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint import cache
-from attune_lint.cache import CachedLinter, default_cache_dir, lint_cached
-from attune_lint.run import RunResult, lint
-from attune_lint.settings import Settings
+from attune_lint.run import cache
+from attune_lint.run.cache import CachedLinter, default_cache_dir, lint_cached
+from attune_lint.run.runner import RunResult, lint
+from attune_lint.settings.record import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "packs"
 
@@ -217,7 +217,7 @@ def test_parallel_misses_equal_serial(tmp_path: Path, store: Path) -> None:
         manifest.write_text(manifest.read_text().replace("ref: acme", f"ref: p{i}"))
     linter = CachedLinter(store, jobs=2)
     monkey = pytest.MonkeyPatch()
-    monkey.setattr("attune_lint.parallel.PARALLEL_MIN_FILES", 0)
+    monkey.setattr("attune_lint.run.parallel.PARALLEL_MIN_FILES", 0)
     try:
         _same(lint([packs]), linter.lint([packs]))
         assert linter.stats.packs_checked == 4

@@ -7,7 +7,7 @@ import pytest
 from attune_testkit import PACK_YAML, write_files
 
 from attune_lint.cli import main
-from attune_lint.config import ConfigError, find_config, load_settings
+from attune_lint.settings.file import ConfigError, find_config, load_settings
 from attune_lint.diagnostics import Severity
 
 FLOW = """\
@@ -245,7 +245,7 @@ def test_every_setting_and_flag_is_documented() -> None:
     import argparse
 
     from attune_lint.commands import check
-    from attune_lint.config import KNOWN_SETTINGS
+    from attune_lint.settings.file import KNOWN_SETTINGS
 
     text = DOC.read_text(encoding="utf-8")
     for name in KNOWN_SETTINGS:

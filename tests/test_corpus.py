@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from attune_lint.diagnostics import Severity
-from attune_lint.run import lint
+from attune_lint.run.runner import lint
 
 
 def by_file(result, name: str) -> list[tuple[str, int, int]]:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from attune_lint.run import lint
+from attune_lint.run.runner import lint
 from attune_testkit import EXAMPLES
 
 MARK = re.compile(r"#\s*mistake:")

@@ -27,9 +27,9 @@ from attune_lint.expressions import (
     try_parse,
     unknown_function_hint,
 )
-from attune_lint.scalar_positions import map_scalar
-from attune_lint.yaml_loader import load_yaml_text, read_yaml_file
-from attune_lint.yamltree import ScalarNode, node_at_path, walk
+from attune_lint.document.scalar_map import map_scalar
+from attune_lint.document.reader import load_yaml_text, read_yaml_file
+from attune_lint.document.tree import ScalarNode, node_at_path, walk
 
 
 # --------------------------------------------------------------------------- blocks

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from attune_lint import LoaderConfig, WorkflowLoader
-from attune_lint.discovery import select, workflow_name
-from attune_lint.loader import load_paths
+from attune_lint.workspace.discovery import select, workflow_name
+from attune_lint.workspace.workspace import load_paths
 from attune_testkit import EXAMPLES, PACK_YAML, write_files
 
 GRAPH = 'version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.run import lint
+from attune_lint.run.runner import lint
 
 from attune_testkit import EXAMPLES, write_files
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint import parallel
-from attune_lint.run import RunResult, lint
-from attune_lint.settings import Settings
+from attune_lint.run import parallel
+from attune_lint.run.runner import RunResult, lint
+from attune_lint.settings.record import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "packs"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint.settings import Settings
+from attune_lint.settings.record import Settings
 from attune_testkit import found, lint_pack
 
 GRAPH = 'version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n'
@@ -100,7 +100,7 @@ def test_duplicate_action_refs(tmp_path: Path) -> None:
 
 
 def test_pack_folder_named_after_the_ref(tmp_path: Path) -> None:
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
     from attune_testkit import write_files
 
     root = write_files(tmp_path / "acme-tools", {"pack.yaml": 'ref: acme\nversion: "1.0.0"\n'})

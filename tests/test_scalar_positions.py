@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from attune_lint.diagnostics import Span
-from attune_lint.scalar_positions import line_column, map_scalar, scalar_position, scalar_span
-from attune_lint.yaml_loader import load_yaml_text
-from attune_lint.yamltree import Mark, ScalarNode, node_at_path, walk
+from attune_lint.document.scalar_map import line_column, map_scalar, scalar_position, scalar_span
+from attune_lint.document.reader import load_yaml_text
+from attune_lint.document.tree import Mark, ScalarNode, node_at_path, walk
 
 LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if getattr(yaml, "__with_libyaml__", False) else [])
 BREAKS = "\r\n\x85\u2028\u2029"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint.context import CheckContext
-from attune_lint.loader import load_paths
+from attune_lint.check.context import CheckContext
+from attune_lint.workspace.workspace import load_paths
 from attune_lint.rules.structure import schema_kind
 from attune_lint.schemas import validator
 from attune_lint.schemas.fast import fast_validity
-from attune_lint.settings import Settings
+from attune_lint.settings.record import Settings
 from attune_testkit import CORPUS, EXAMPLES, REPO
 
 

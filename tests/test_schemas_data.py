@@ -15,9 +15,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from attune_lint.yaml_loader import load_yaml_text, read_yaml_file
+from attune_lint.document.reader import load_yaml_text, read_yaml_file
 from attune_testkit import CORPUS
-from attune_lint.yamltree import MappingNode, SequenceNode, to_python
+from attune_lint.document.tree import MappingNode, SequenceNode, to_python
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "attune_lint" / "schemas"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint.run import lint
+from attune_lint.run.runner import lint
 
 from attune_testkit import write_files
 

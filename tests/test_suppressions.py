@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from attune_testkit import CORPUS, EXAMPLES, lint_pack
 
-from attune_lint.suppressions import parse_suppressions, scan_comments
-from attune_lint.yaml_loader import load_yaml_text
-from attune_lint.yamltree import ScalarNode, walk
+from attune_lint.check.suppressions import parse_suppressions, scan_comments
+from attune_lint.document.reader import load_yaml_text
+from attune_lint.document.tree import ScalarNode, walk
 
 
 def comments(text: str) -> list[tuple[int, int, str]]:
@@ -204,7 +204,7 @@ def test_unknown_code_and_unused_suppression_are_reported_where_written(tmp_path
 
 
 def test_meta_rules_can_be_turned_off(tmp_path: Path) -> None:
-    from attune_lint.settings import Settings
+    from attune_lint.settings.record import Settings
 
     text = flow("  # attune-lint: disable=AL2O5").replace("label: Flow", "label: Flow  # attune-lint: disable=AL205")
     result = lint_pack(tmp_path, {"workflows/flow.yaml": text}, settings=Settings(ignore=("AL951", "unused-suppression")))
@@ -221,7 +221,7 @@ def test_malformed_directive(tmp_path: Path) -> None:
 
 def test_suppressions_run_before_select(tmp_path: Path) -> None:
     """A suppression of a rule that --select switches off is still used, not 'unused'."""
-    from attune_lint.settings import Settings
+    from attune_lint.settings.record import Settings
 
     result = lint_pack(tmp_path, {"workflows/flow.yaml": flow("  # attune-lint: disable=AL205")},
                        settings=Settings(select=("AL201", "AL952")))
@@ -259,9 +259,9 @@ def test_disable_alone_on_its_line_hints_at_disable_next_line(tmp_path: Path) ->
 
 
 def test_context_only_file_applies_suppressions_without_reporting_its_own() -> None:
-    from attune_lint.checker import apply_suppressions
+    from attune_lint.check.checker import apply_suppressions
     from attune_lint.diagnostics import Diagnostic, Severity, Span
-    from attune_lint.yaml_loader import SourceFile
+    from attune_lint.document.reader import SourceFile
 
     text = "ref: other  # attune-lint: disable=AL509\nlabel: x  # attune-lint: disable=AL201\n"
     found = Diagnostic("acme/pack.yaml", Span(1, 6, 1, 11), Severity.WARNING, "AL509", "pack-folder-mismatch", "m")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from attune_lint.yaml_loader import load_yaml_bytes, load_yaml_text, read_yaml_file
-from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode, node_at_path, to_python
+from attune_lint.document.reader import load_yaml_bytes, load_yaml_text, read_yaml_file
+from attune_lint.document.tree import MappingNode, ScalarNode, SequenceNode, node_at_path, to_python
 
 VALID = 'version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n'
 
@@ -144,7 +144,7 @@ def test_garbage_never_raises(garbage: bytes) -> None:
 def test_pure_python_loader_gives_the_same_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     import yaml
 
-    import attune_lint.yaml_loader as loader
+    import attune_lint.document.reader as loader
 
     monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
     document = loader.load_yaml_text(VALID + "tasks: 2\n", "f.yaml")

@@ -82,9 +82,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     """
     from dataclasses import replace
 
-    from attune_lint.config import load_settings
+    from attune_lint.settings.file import load_settings
     from attune_lint.rules.catalog import find_rule
-    from attune_lint.settings import Settings
+    from attune_lint.settings.record import Settings
 
     if getattr(args, "no_config", False):
         settings = Settings(origins={})
@@ -132,10 +132,10 @@ def _error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from attune_lint import baseline as baseline_file
-    from attune_lint.config import ConfigError, describe
+    from attune_lint.report import baseline as baseline_file
+    from attune_lint.settings.file import ConfigError, describe
     from attune_lint.report import reporter, text
-    from attune_lint.cache import lint_cached
+    from attune_lint.run.cache import lint_cached
 
     if args.max_file_size is not None and args.max_file_size <= 0:
         return _error("attune-lint: --max-file-size must be a positive number of bytes")

@@ -54,8 +54,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from attune_lint import staged
-
+    from attune_lint.githooks import staged
     if args.base and not args.commit:
         print("attune-lint: --base needs --commit", file=sys.stderr)
         return EXIT_USAGE
@@ -89,7 +88,7 @@ def _pin_config(args: argparse.Namespace) -> None:
     if getattr(args, "config", None) or getattr(args, "no_config", False) or not hasattr(args, "config"):
         return
     try:
-        from attune_lint.config import find_config
+        from attune_lint.settings.file import find_config
     except ImportError:  # pragma: no cover - a linter without configuration files
         return
     found = find_config(Path.cwd())
@@ -98,13 +97,13 @@ def _pin_config(args: argparse.Namespace) -> None:
 
 
 def _rev(root: Path, rev: str) -> str:
-    from attune_lint.staged import git
+    from attune_lint.githooks.staged import git
 
     return git(root, "rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
 
 
 def _first_parent(root: Path, commit: str) -> str | None:
-    from attune_lint.staged import GitError
+    from attune_lint.githooks.staged import GitError
 
     try:
         return _rev(root, f"{commit}^")
@@ -113,8 +112,7 @@ def _first_parent(root: Path, commit: str) -> str | None:
 
 
 def _run_pre_push(root: Path, args: argparse.Namespace) -> int:
-    from attune_lint import staged
-
+    from attune_lint.githooks import staged
     status = EXIT_OK
     for ref in staged.parse_pre_push(sys.stdin.read()):
         if ref.deletes:
@@ -129,8 +127,7 @@ def _run_pre_push(root: Path, args: argparse.Namespace) -> int:
 
 def _run_snapshot(root: Path, commit: str | None, changed: list[str], args: argparse.Namespace) -> int:
     """Write out the packs ``changed`` touches, as the index or ``commit`` holds them, and lint there."""
-    from attune_lint import staged
-
+    from attune_lint.githooks import staged
     with staged.scratch_folder() as scratch:
         snapshot = staged.index_snapshot(root) if commit is None else staged.commit_snapshot(root, commit, scratch)
         work = staged.plan(snapshot, changed, _limits(root, args.paths), args.whole_packs)

@@ -126,7 +126,7 @@ def is_ours(path: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from attune_lint.staged import GitError, git, repository_root
+    from attune_lint.githooks.staged import GitError, git, repository_root
 
     try:
         root = repository_root(Path(args.repo))
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _configured_hooks_path(root: Path) -> str:
     """The repository's core.hooksPath, '' when unset."""
-    from attune_lint.staged import GitError, git
+    from attune_lint.githooks.staged import GitError, git
 
     try:
         return git(root, "config", "--get", "core.hooksPath").decode().strip()

@@ -87,7 +87,7 @@ def _print_result(result: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import gc
 
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     result = lint(args.paths)
     # The loaded trees live until the command ends: keep the cyclic collector from

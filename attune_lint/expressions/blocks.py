@@ -3,7 +3,7 @@
 attune-format.md §4.5: a block ends at the *first* ``}}`` after ``{{``; an unclosed ``{{``
 is literal text; ``{% %}`` and single braces mean nothing. Offsets are character offsets
 into the string (the YAML scalar's value), so a rule can map them to the file with
-``attune_lint.scalar_positions``.
+``attune_lint.document.scalar_map``.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from attune_lint.model import LoadedWorkflow
+from attune_lint.workspace.pack import LoadedWorkflow
 
 DEFAULT_CANCELLATION_POLICY = "allow_finish"
 SUCCEEDED = "{{ succeeded() }}"

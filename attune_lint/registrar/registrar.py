@@ -25,9 +25,9 @@ from psycopg import errors as pg_errors
 from psycopg.types.json import Jsonb
 
 from attune_lint.diagnostics import Severity
-from attune_lint.model import LoadedWorkflow, Pack
-from attune_lint.yaml_loader import YamlDocument
-from attune_lint.yamltree import key_at_path, node_at_path
+from attune_lint.workspace.pack import LoadedWorkflow, Pack
+from attune_lint.document.reader import YamlDocument
+from attune_lint.document.tree import key_at_path, node_at_path
 from attune_lint.registrar.errors import Location, NotFoundError, RegistrationError
 from attune_lint.registrar.normalize import StoredWorkflow, stored_workflow, yaml_text
 

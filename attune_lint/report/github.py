@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from attune_lint.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from attune_lint.run import RunResult
+    from attune_lint.run.runner import RunResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

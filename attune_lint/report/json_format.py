@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from attune_lint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from attune_lint.run import RunResult
+    from attune_lint.run.runner import RunResult
 
 FORMAT_VERSION = 1
 

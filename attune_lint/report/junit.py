@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from attune_lint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from attune_lint.run import RunResult
+    from attune_lint.run.runner import RunResult
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -7,7 +7,7 @@ from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.report.snippet import snippet_lines
 
 if TYPE_CHECKING:
-    from attune_lint.run import RunResult
+    from attune_lint.run.runner import RunResult
 
 LineLookup = Callable[[str, int], str]
 

@@ -53,7 +53,7 @@ class Rule:
 # Modules that declare rules (a ``RULES`` tuple each). Listed, not discovered, so the
 # catalog is the same on every machine and costs no directory scan at start-up.
 RULE_MODULES: tuple[str, ...] = (
-    "attune_lint.rules.yaml_rules",
+    "attune_lint.document.rules",
     "attune_lint.rules.structure",
     "attune_lint.rules.graph",
     "attune_lint.rules.references",

@@ -23,10 +23,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
-from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rules.catalog import Rule
 from attune_lint.rules.templates import (
     ITERATE_CACHE,
@@ -343,7 +343,7 @@ def _parameters(ctx: CheckContext) -> tuple[set[str] | None, str]:
 
 
 def _names_of_node(node: AnyNode) -> set[str] | None:
-    from attune_lint.yamltree import to_python
+    from attune_lint.document.tree import to_python
 
     return parameter_names(to_python(node))
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
-from attune_lint.workflow_model import LEGACY_TRANSITIONS
-from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode, head_span
+from attune_lint.check.workflow_view import LEGACY_TRANSITIONS
+from attune_lint.document.tree import MappingNode, ScalarNode, SequenceNode, head_span
 from attune_lint.rules.catalog import Rule
 
 JSON_SCHEMA_PARAMETERS = Rule(

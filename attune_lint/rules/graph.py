@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Iterator
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
-from attune_lint.workflow_model import TaskView, WorkflowView
-from attune_lint.yamltree import head_span
+from attune_lint.check.workflow_view import TaskView, WorkflowView
+from attune_lint.document.tree import head_span
 from attune_lint.rules.catalog import Rule
 
 DUPLICATE_TASK = Rule(

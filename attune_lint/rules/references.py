@@ -15,13 +15,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
-from attune_lint.discovery import workflow_name
-from attune_lint.loader import Workspace
-from attune_lint.model import ActionFile, Pack
-from attune_lint.settings import Settings
-from attune_lint.yamltree import ScalarNode
+from attune_lint.workspace.discovery import workflow_name
+from attune_lint.workspace.workspace import Workspace
+from attune_lint.workspace.pack import ActionFile, Pack
+from attune_lint.settings.record import Settings
+from attune_lint.document.tree import ScalarNode
 from attune_lint.rules.catalog import Rule
 
 REF_FORMAT = Rule(

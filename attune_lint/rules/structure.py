@@ -11,9 +11,9 @@ import difflib
 import json
 from typing import Any, Iterable, Iterator
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
-from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
+from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
 from attune_lint.rules.catalog import Rule
 
 UNKNOWN_KEY = Rule(

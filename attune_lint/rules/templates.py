@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator, TypeGuard
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import ParseResult, find_blocks, find_unclosed, is_pure_template, try_parse
-from attune_lint.scalar_positions import ScalarMap, map_scalar
-from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.document.scalar_map import ScalarMap, map_scalar
+from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rules.catalog import Rule
 
 TEMPLATE_SYNTAX = Rule(

@@ -27,8 +27,8 @@ from attune_lint.registrar.containers import (
     settings_from_env,
     start_postgres_container,
 )
-from attune_lint.yaml_loader import read_yaml_file
-from attune_lint.yamltree import to_python
+from attune_lint.document.reader import read_yaml_file
+from attune_lint.document.tree import to_python
 
 SCHEMA_SQL = Path(containers.__file__).resolve().parents[1] / "sql" / "attune_schema.sql"
 # A registry on a closed loopback port: the pull fails at once and nothing leaves the machine.

@@ -15,7 +15,7 @@ from attune_testkit import EXAMPLES
 
 psycopg = pytest.importorskip("psycopg")
 
-from attune_lint.loader import load_paths  # noqa: E402
+from attune_lint.workspace.workspace import load_paths  # noqa: E402
 from attune_lint.registrar.provision import provision_database  # noqa: E402
 from attune_lint.registrar.registrar import WorkflowRegistrar  # noqa: E402
 from attune_lint.registrar.schema import apply_schema  # noqa: E402

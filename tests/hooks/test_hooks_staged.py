@@ -1,4 +1,4 @@
-"""attune_lint.staged and ``attune-lint check-staged``: which files, which packs, which content."""
+"""attune_lint.githooks.staged and ``attune-lint check-staged``: which files, which packs, which content."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pre_commit.clientlib import load_manifest
 
-from attune_lint import staged
+from attune_lint.githooks import staged
 from hooks_testkit import (ACTION_PATH, BROKEN_WORKFLOW, GOOD_WORKFLOW, PROJECT_ROOT, WORKFLOW_PATH, Repo,
                       duplicate_key_position)
 

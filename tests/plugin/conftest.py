@@ -22,10 +22,10 @@ def linter_loaded(tmp_path_factory: pytest.TempPathFactory) -> None:
     first run's ``yaml.nodes`` classes, which the next run's loader no longer recognises.
     Modules the outer process already holds are kept, so every run shares one copy.
     """
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     try:
-        import attune_lint.config  # noqa: F401 - lazily imported by the plugin
+        import attune_lint.settings.file  # noqa: F401 - lazily imported by the plugin
     except ModuleNotFoundError:
         pass
     lint([write_pack(tmp_path_factory.mktemp("warm") / "shop", FILES)])

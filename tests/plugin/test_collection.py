@@ -35,7 +35,7 @@ def test_disabled_by_default_collects_nothing_and_imports_nothing_heavy(
         @pytest.mark.attune_db
         @pytest.mark.attune_pack(name="shop")
         def test_no_heavy_imports():
-            heavy = {"attune_lint.run", "attune_lint.loader", "jsonschema", "yaml"}
+            heavy = {"attune_lint.run.runner", "attune_lint.workspace.workspace", "jsonschema", "yaml"}
             assert heavy.isdisjoint(sys.modules), sorted(heavy & set(sys.modules))
     """)
     # --strict-markers: the markers are registered even while the plugin is off.
@@ -111,16 +111,16 @@ def test_folders_without_pack_yaml_are_collected_only_when_configured(pytester: 
 
 def test_a_linter_crash_fails_that_packs_items_and_never_collection(
         pytester: pytest.Pytester, shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import attune_lint.run
+    import attune_lint.run.runner
 
-    real_lint = attune_lint.run.lint
+    real_lint = attune_lint.run.runner.lint
 
     def crash_on_shop(paths: list[Path], settings: object = None) -> object:
         if any(Path(p).name == "shop" for p in paths):
             raise RuntimeError("rule bug")
         return real_lint(paths, settings)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(attune_lint.run, "lint", crash_on_shop)
+    monkeypatch.setattr(attune_lint.run.runner, "lint", crash_on_shop)
     result = pytester.runpytest("--attune-packs", "-rA", "packs")  # in-process: the patch applies
     assert outcomes(result) == {**{node: "FAILED" for node in SHOP_IDS}, **{node: "PASSED" for node in TOOLS_IDS}}
     result.stdout.fnmatch_lines(["attune-lint failed while checking the pack at *shop:", "*RuntimeError: rule bug"])

@@ -20,7 +20,7 @@ def linter_text(pytester: pytest.Pytester, relative: str) -> list[str]:
     """What the linter's own API prints for the failing findings of one file, run from
     the same folder as pytest."""
     from attune_lint.report.text import format_diagnostic
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     result = lint([pytester.path / "packs" / "shop"])
     return [format_diagnostic(d, result.line_of) for d in result.diagnostics
@@ -143,7 +143,7 @@ def test_a_configuration_mistake_is_a_usage_error(pytester: pytest.Pytester, sho
 
 
 def test_the_example_packs_pass_and_fail_as_the_linter_says(pytester: pytest.Pytester, example_packs: Path) -> None:
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     expected: dict[str, str] = {}
     for root in sorted(p for p in example_packs.iterdir() if (p / "pack.yaml").is_file()):

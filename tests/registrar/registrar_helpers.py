@@ -4,8 +4,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from attune_lint.loader import load_paths
-from attune_lint.model import LoadedWorkflow, Pack
+from attune_lint.workspace.workspace import load_paths
+from attune_lint.workspace.pack import LoadedWorkflow, Pack
 
 
 def load_pack(root: Path) -> tuple[Pack, list[LoadedWorkflow]]:

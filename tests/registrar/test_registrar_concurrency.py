@@ -24,7 +24,7 @@ pytestmark = pytest.mark.db
 WORKER = textwrap.dedent("""
     import os, sys, time
     import psycopg
-    from attune_lint.loader import load_paths
+    from attune_lint.workspace.workspace import load_paths
     from attune_lint.registrar.registrar import WorkflowRegistrar
 
     dsn, root, ready, go = sys.argv[1:]

@@ -10,7 +10,7 @@ from attune_lint.registrar.errors import NotFoundError, RegistrationError
 from attune_lint.registrar.normalize import normalize_definition
 from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
 from attune_lint.registrar.schema import apply_schema, prepare_schema
-from attune_lint.rules.yaml_rules import SYNTAX
+from attune_lint.document.rules import SYNTAX
 from registrar_helpers import load_pack, simple_workflow
 
 pytestmark = pytest.mark.db
@@ -339,7 +339,7 @@ def test_round_trips_do_not_grow_with_the_number_of_workflows(db, make_pack, tmp
 
 def test_corpus_packs_register_after_lint(db, corpus_packs) -> None:
     """The real files: lint, then register what passed, as `attune-lint register` does."""
-    from attune_lint.run import lint
+    from attune_lint.run.runner import lint
 
     result = lint([corpus_packs])
     packs = [(p, [w for w in result.workspace.workflows if w.pack is p]) for p in result.workspace.packs]

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
 
 if TYPE_CHECKING:
-    from attune_lint.parallel import Plan, ShareResult
-    from attune_lint.run import RunResult
-    from attune_lint.settings import Settings
+    from attune_lint.run.parallel import Plan, ShareResult
+    from attune_lint.run.runner import RunResult
+    from attune_lint.settings.record import Settings
 
 FORMAT = 1  # bump when the stored layout changes
 LOCAL_DIR = ".attune-lint-cache"
@@ -196,8 +196,8 @@ class CachedLinter:
     # -- public -------------------------------------------------------------------------
 
     def lint(self, paths: Sequence[Path | str], settings: Settings | None = None) -> RunResult:
-        from attune_lint import parallel
-        from attune_lint.settings import Settings as _Settings
+        from attune_lint.run import parallel
+        from attune_lint.settings.record import Settings as _Settings
 
         settings = settings or _Settings()
         self.stats = CacheStats(bypassed=not self.enabled)
@@ -301,7 +301,7 @@ class CachedLinter:
                     run_key: str) -> tuple[ShareResult, list[str]] | None:
         """The cached findings of the files whose key still matches, and the displays of the
         others; None when there is no usable entry (the whole pack is checked)."""
-        from attune_lint.parallel import ShareResult
+        from attune_lint.run.parallel import ShareResult
 
         if entry is None:
             return None
@@ -323,8 +323,7 @@ class CachedLinter:
 
     def _check(self, plan: Plan, stale: dict[int, frozenset[str] | None], settings: Settings,
                inputs: list[_PackInputs], run_key: str) -> list[ShareResult]:
-        from attune_lint import parallel
-
+        from attune_lint.run import parallel
         extra = plan.extra_paths()  # lone files and missing paths: cheap, never cached
         if not stale and not extra:
             return []
@@ -350,7 +349,7 @@ class CachedLinter:
 
     @staticmethod
     def _restrict(share: Any, plan: Plan, indexes: list[int], only: dict[int, frozenset[str]]) -> Any:
-        from attune_lint.parallel import Share
+        from attune_lint.run.parallel import Share
 
         own = [i for i in indexes if any(p in share.paths for p in plan.pack_paths(i))]
         if any(i not in only for i in own):

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from attune_lint.checker import check_workspace
-from attune_lint.gc_pause import gc_paused
+from attune_lint.check.checker import check_workspace
+from attune_lint.run.gc_pause import gc_paused
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.loader import Workspace, load_paths
-from attune_lint.model import LoaderConfig
-from attune_lint.settings import Settings
-from attune_lint.yaml_loader import SourceFile
+from attune_lint.workspace.workspace import Workspace, load_paths
+from attune_lint.workspace.pack import LoaderConfig
+from attune_lint.settings.record import Settings
+from attune_lint.document.reader import SourceFile
 
 
 @dataclass

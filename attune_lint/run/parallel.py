@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from attune_lint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # heavy modules stay out of start-up; they load with the first check
-    from attune_lint.loader import Workspace
-    from attune_lint.run import RunResult
-    from attune_lint.settings import Settings
+    from attune_lint.workspace.workspace import Workspace
+    from attune_lint.run.runner import RunResult
+    from attune_lint.settings.record import Settings
 
 # Below this many files a serial run is faster than starting worker processes (measured
 # with bench/run.py on a 2-core machine; see bench/README.md).
@@ -119,7 +119,7 @@ class PackListing:
     def scan(cls, root: Path) -> "PackListing":
         base = str(root)
         manifest = os.path.join(base, "pack.yaml")
-        from attune_lint.discovery import yaml_file_paths
+        from attune_lint.workspace.discovery import yaml_file_paths
 
         return cls(manifest, yaml_file_paths(os.path.join(base, "actions")),
                    yaml_file_paths(os.path.join(base, "workflows")),
@@ -131,8 +131,7 @@ class PackListing:
 
 def plan(paths: Sequence[Path | str]) -> Plan:
     """Discover what ``paths`` select, without reading any YAML."""
-    from attune_lint import discovery
-
+    from attune_lint.workspace import discovery
     selection = discovery.select(paths)
     packs: list[tuple[Path, tuple[Path, ...] | None]] = []
     counts: list[int] = []
@@ -175,9 +174,9 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
 
     Mirrors ``run.lint`` (load, exclude, check) for the share's packs.
     """
-    from attune_lint.checker import check_workspace
-    from attune_lint.gc_pause import gc_paused
-    from attune_lint.run import load_workspace
+    from attune_lint.check.checker import check_workspace
+    from attune_lint.run.gc_pause import gc_paused
+    from attune_lint.run.runner import load_workspace
 
     with gc_paused():
         workspace = load_workspace(share.paths, settings)
@@ -194,7 +193,7 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
 
 def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int) -> None:
     """Put the run's other packs into ``workspace.packs``, in the serial run's (sorted) order."""
-    from attune_lint.loader import DocumentStore
+    from attune_lint.workspace.workspace import DocumentStore
 
     own = {Path(os.path.normpath(p.root)): p for p in workspace.packs}
     store: DocumentStore | None = None
@@ -230,8 +229,8 @@ def _neighbour_pack(root: Path, store: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def _neighbour_class() -> type:
-    from attune_lint.loader import load_pack
-    from attune_lint.model import Pack
+    from attune_lint.workspace.workspace import load_pack
+    from attune_lint.workspace.pack import Pack
 
     class NeighbourPack(Pack):
         """Another share's pack: manifest read now, action files only when a check asks."""
@@ -293,8 +292,8 @@ def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[S
 
 def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
     """A ``RunResult`` reporters can use: light targets (no trees), sources for snippets."""
-    from attune_lint.loader import Workspace
-    from attune_lint.yaml_loader import SourceFile, YamlDocument
+    from attune_lint.workspace.workspace import Workspace
+    from attune_lint.document.reader import SourceFile, YamlDocument
 
     workspace = Workspace(problems=list(merged.problems))
     light = _light_target_class()
@@ -310,7 +309,7 @@ def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> Ru
 def read_source(path: str, display: str, max_file_size: int) -> Any:
     """The ``SourceFile`` the loader would have made for ``path`` (None where it makes none:
     unreadable, too large, not UTF-8)."""
-    from attune_lint.yaml_loader import SourceFile
+    from attune_lint.document.reader import SourceFile
 
     try:
         if os.stat(path).st_size > max_file_size:
@@ -326,7 +325,7 @@ def read_source(path: str, display: str, max_file_size: int) -> Any:
 
 @lru_cache(maxsize=1)
 def _light_target_class() -> type:
-    from attune_lint.loader import Target
+    from attune_lint.workspace.workspace import Target
 
     class LightTarget(Target):
         """A target as reporters see it; its ``Path`` is made only when asked for (thousands
@@ -348,7 +347,7 @@ def _light_target_class() -> type:
 
 def _indexed_result(diagnostics: list[Diagnostic], workspace: Workspace, settings: Settings,
                     seconds: float) -> RunResult:
-    from attune_lint.run import RunResult
+    from attune_lint.run.runner import RunResult
 
     class IndexedRunResult(RunResult):
         """``line_of`` through a dict: reporters call it once per finding."""
@@ -377,14 +376,14 @@ def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None,
     files, the run is the plain serial ``run.lint`` (starting workers would cost more).
     The diagnostics equal the serial run's, in the same (sorted) order.
     """
-    from attune_lint.settings import Settings as _Settings
+    from attune_lint.settings.record import Settings as _Settings
 
     settings = settings or _Settings()
     jobs = default_jobs() if jobs is None else max(1, jobs)
     started = time.perf_counter()
     found = plan(paths)
     if jobs == 1 or found.files < min_files or len(found.packs) < 2:
-        from attune_lint.run import lint
+        from attune_lint.run.runner import lint
 
         return lint(paths, settings)
     shares = split(found, min(len(found.packs), jobs * SHARES_PER_JOB))

@@ -7,11 +7,11 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Callable, Iterable
 
-from attune_lint.context import CheckContext
+from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.loader import Workspace
-from attune_lint.settings import Settings
-from attune_lint.yaml_loader import SourceFile
+from attune_lint.workspace.workspace import Workspace
+from attune_lint.settings.record import Settings
+from attune_lint.document.reader import SourceFile
 
 CheckFunction = Callable[[CheckContext], Iterable[Diagnostic]]
 
@@ -81,7 +81,7 @@ def apply_suppressions(path: str, source: SourceFile, diagnostics: list[Diagnost
     """Drop what the file's ``# attune-lint:`` comments suppress; with ``report``, add the
     meta findings (unknown code, unused or malformed suppression), which suppressions can
     hide too."""
-    from attune_lint.suppressions import parse_suppressions
+    from attune_lint.check.suppressions import parse_suppressions
 
     parsed = parse_suppressions(source.text, path)
     if not parsed.suppressions and not parsed.malformed:

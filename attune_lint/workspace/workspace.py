@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attune_lint import discovery
+from attune_lint.workspace import discovery
 from attune_lint.diagnostics import Diagnostic, Span
-from attune_lint.discovery import FileKind, PackFiles
-from attune_lint.model import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
-from attune_lint.yaml_loader import YamlDocument, read_yaml_file
+from attune_lint.workspace.discovery import FileKind, PackFiles
+from attune_lint.workspace.pack import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
+from attune_lint.document.reader import YamlDocument, read_yaml_file
 
 
 def display_path(path: Path) -> str:
@@ -184,7 +184,7 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
 
 
 def _missing_path(path: Path) -> Diagnostic:
-    from attune_lint.rules.yaml_rules import UNREADABLE
+    from attune_lint.document.rules import UNREADABLE
 
     return UNREADABLE.at(str(path), Span(1, 1, 1, 1), "no such file or folder")
 
@@ -256,13 +256,13 @@ class WorkflowLoader:
         return result
 
     def load_pack_workflows(self, pack: str) -> dict[str, LoadedWorkflow]:
-        from attune_lint.gc_pause import gc_paused
+        from attune_lint.run.gc_pause import gc_paused
 
         root = Path(self.config.packs_base_dir) / pack
         with gc_paused():
             workspace = load_paths([root], self.config)
             if not self.config.skip_validation:
-                from attune_lint.checker import check_workspace
+                from attune_lint.check.checker import check_workspace
 
                 check_workspace(workspace)
         return workspace.workflows_by_ref()

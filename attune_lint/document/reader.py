@@ -15,8 +15,8 @@ import yaml
 from yaml.resolver import Resolver
 
 from attune_lint.diagnostics import Diagnostic, Span
-from attune_lint.rules import yaml_rules as R
-from attune_lint.yamltree import (
+from attune_lint.document import rules as R
+from attune_lint.document.tree import (
     STANDARD_TAGS,
     YAML_TAG,
     AnyNode,
@@ -274,7 +274,7 @@ def _tab_findings(tab_lines: dict[int, int], root: AnyNode, path: str) -> list[D
 
 
 def _block_scalar_lines(root: AnyNode) -> set[int]:
-    from attune_lint.yamltree import walk
+    from attune_lint.document.tree import walk
 
     lines: set[int] = set()
     for node in walk(root):

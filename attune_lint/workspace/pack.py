@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.yaml_loader import DEFAULT_MAX_FILE_SIZE, YamlDocument
+from attune_lint.document.reader import DEFAULT_MAX_FILE_SIZE, YamlDocument
 
 Layout = Literal["standalone", "action-linked"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attune_lint.discovery import FileKind
-from attune_lint.loader import Target, Workspace
-from attune_lint.model import ActionFile, LoadedWorkflow, Pack
-from attune_lint.settings import Settings
-from attune_lint.workflow_model import WorkflowView, build_view
-from attune_lint.yaml_loader import SourceFile, YamlDocument
-from attune_lint.yamltree import MappingNode
+from attune_lint.workspace.discovery import FileKind
+from attune_lint.workspace.workspace import Target, Workspace
+from attune_lint.workspace.pack import ActionFile, LoadedWorkflow, Pack
+from attune_lint.settings.record import Settings
+from attune_lint.check.workflow_view import WorkflowView, build_view
+from attune_lint.document.reader import SourceFile, YamlDocument
+from attune_lint.document.tree import MappingNode
 
 
 @dataclass

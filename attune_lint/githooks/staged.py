@@ -170,7 +170,7 @@ def pack_root_of(path: str, files: set[str]) -> str | None:
         candidate = MANIFEST if str(folder) == "." else f"{folder}/{MANIFEST}"
         if candidate in files:
             return "" if str(folder) == "." else str(folder)
-    from attune_lint.discovery import layout_depth
+    from attune_lint.workspace.discovery import layout_depth
 
     parts = PurePosixPath(path).parts
     depth = layout_depth(("", *parts))  # a repository-relative path: its root is a folder too

@@ -19,7 +19,7 @@ import functools
 from dataclasses import dataclass
 
 from attune_lint.diagnostics import Span
-from attune_lint.yamltree import ScalarNode
+from attune_lint.document.tree import ScalarNode
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BLANKS = " \t"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from attune_lint.diagnostics import Diagnostic, Span
-from attune_lint.yaml_loader import source_lines
+from attune_lint.document.reader import source_lines
 
 MARKER = "attune-lint:"
 _DIRECTIVE = re.compile(

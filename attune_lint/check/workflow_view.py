@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from attune_lint.yamltree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 
 LEGACY_TRANSITIONS = ("on_success", "on_failure", "on_complete", "on_timeout")
 LEGACY_CONDITIONS = {

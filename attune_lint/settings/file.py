@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from attune_lint.diagnostics import Severity
-from attune_lint.settings import Settings
+from attune_lint.settings.record import Settings
 
 YAML_NAMES = (".attune-lint.yaml", ".attune-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -226,8 +226,8 @@ class _TomlLocator:
 
 def _read_yaml(path: Path, text: str) -> RawConfig:
     from attune_lint.diagnostics import Severity as S
-    from attune_lint.yaml_loader import load_yaml_text
-    from attune_lint.yamltree import MappingNode, to_python
+    from attune_lint.document.reader import load_yaml_text
+    from attune_lint.document.tree import MappingNode, to_python
 
     document = load_yaml_text(text, str(path))
     for finding in document.findings:
@@ -250,7 +250,7 @@ class _YamlLocator:
     def __call__(self, path: tuple[Any, ...]) -> Position:
         """A str part is a mapping key (the key's position when it is the last part); an int or
         an (index, text) part is a sequence item."""
-        from attune_lint.yamltree import MappingNode, ScalarNode, SequenceNode
+        from attune_lint.document.tree import MappingNode, ScalarNode, SequenceNode
 
         value = bool(path) and path[-1] is VALUE
         path = path[:-1] if value else path
@@ -430,8 +430,8 @@ def read_action_catalog(file: Path) -> tuple[str, ...]:
     text = file.read_text(encoding="utf-8")
     if file.suffix == ".txt":
         return tuple(line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip())
-    from attune_lint.yaml_loader import load_yaml_text
-    from attune_lint.yamltree import to_python
+    from attune_lint.document.reader import load_yaml_text
+    from attune_lint.document.tree import to_python
 
     document = load_yaml_text(text, str(file))
     for finding in document.findings:
