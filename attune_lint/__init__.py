@@ -14,7 +14,7 @@ _EXPORTS = {
     "LoaderConfig": "attune_lint.workspace.pack",
     "LoadedWorkflow": "attune_lint.workspace.pack",
     "WorkflowFile": "attune_lint.workspace.pack",
-    "WorkflowLoader": "attune_lint.workspace.workspace",
+    "WorkflowLoader": "attune_lint.run.workflow_loader",
     "Diagnostic": "attune_lint.diagnostics",
     "Severity": "attune_lint.diagnostics",
     "lint": "attune_lint.run.runner",

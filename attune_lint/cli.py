@@ -12,6 +12,7 @@ import sys
 from typing import Sequence
 
 from attune_lint import __version__
+from attune_lint.exit_status import EXIT_FINDINGS, EXIT_USAGE
 
 # command name → module; the first one is the default command.
 COMMANDS: dict[str, str] = {
@@ -25,7 +26,6 @@ COMMANDS: dict[str, str] = {
     "check-staged": "attune_lint.commands.check_staged",
 }
 DEFAULT_COMMAND = "check"
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:

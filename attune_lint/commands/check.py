@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from attune_lint.diagnostics import Severity
+from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

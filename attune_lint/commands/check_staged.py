@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from attune_lint.exit_status import EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # check options naming files: made absolute before the run moves to the temporary folder.
 PATH_OPTIONS = ("output", "config", "baseline", "write_baseline")
 

@@ -13,8 +13,8 @@ import stat
 import sys
 from pathlib import Path
 from typing import Any
+from attune_lint.exit_status import EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MARKER = "attune-lint-hook:"  # a hook file holding this line is ours and may be replaced
 
 _FIND_COMMAND = r"""

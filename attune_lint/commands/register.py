@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_EXPANDED_NODES
 from attune_lint.document import rules as R
 from attune_lint.document.tree import (
     STANDARD_TAGS,
@@ -29,8 +30,6 @@ from attune_lint.document.tree import (
     to_python,
 )
 
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
-MAX_EXPANDED_NODES = 100_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = Resolver()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from attune_lint.diagnostics import Severity
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 SYNTAX = Rule(
     "AL101", "yaml-syntax", Severity.ERROR,

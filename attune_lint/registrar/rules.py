@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from attune_lint.diagnostics import Severity
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 REGISTRATION_REFUSED = Rule(
     "AL901", "registration-refused", Severity.ERROR,

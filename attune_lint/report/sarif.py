@@ -17,7 +17,7 @@ from attune_lint import __version__
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 
 if TYPE_CHECKING:
-    from attune_lint.rules.catalog import Rule
+    from attune_lint.rule import Rule
     from attune_lint.run.runner import RunResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -1,53 +1,14 @@
-"""Rule metadata: stable code, name, default severity and documentation.
+"""The catalog: every rule declared anywhere, by code.
 
-Each rule module declares its rules next to its checks; this module only defines the
-record and gathers the declarations into one catalog.
+Each rule module declares its rules (``attune_lint.rule.Rule``) next to the code that
+emits them; this module gathers the declarations into one catalog.
 """
 from __future__ import annotations
 
 import importlib
-import textwrap
-from dataclasses import dataclass
 from functools import lru_cache
 
-from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    doc: str = ""
-
-    def at(
-        self,
-        path: str,
-        span: Span,
-        message: str,
-        suggestion: str | None = None,
-        *,
-        severity: Severity | None = None,
-        fix: Fix | None = None,
-        related: tuple[tuple[str, Span, str], ...] = (),
-    ) -> Diagnostic:
-        """A diagnostic of this rule at ``span``."""
-        return Diagnostic(
-            path=path,
-            span=span,
-            severity=severity or self.severity,
-            code=self.code,
-            rule=self.name,
-            message=message,
-            suggestion=suggestion,
-            fix=fix,
-            related=related,
-        )
-
-    @property
-    def documentation(self) -> str:
-        return textwrap.dedent(self.doc).strip()
+from attune_lint.rule import Rule
 
 
 # Modules that declare rules (a ``RULES`` tuple each). Listed, not discovered, so the

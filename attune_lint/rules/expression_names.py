@@ -27,7 +27,7 @@ from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 from attune_lint.rules.templates import (
     ITERATE_CACHE,
     OUTPUT_MAP,

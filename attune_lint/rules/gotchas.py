@@ -7,7 +7,7 @@ from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.check.workflow_view import LEGACY_TRANSITIONS
 from attune_lint.document.tree import MappingNode, ScalarNode, SequenceNode, head_span
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 JSON_SCHEMA_PARAMETERS = Rule(
     "AL601", "json-schema-parameters", Severity.WARNING,

@@ -14,7 +14,7 @@ from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.check.workflow_view import TaskView, WorkflowView
 from attune_lint.document.tree import head_span
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 DUPLICATE_TASK = Rule(
     "AL301", "duplicate-task-name", Severity.ERROR,

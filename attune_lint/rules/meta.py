@@ -7,7 +7,7 @@ the registrar.
 from __future__ import annotations
 
 from attune_lint.diagnostics import Severity
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 UNKNOWN_CODE = Rule(
     "AL951", "unknown-suppression-code", Severity.WARNING,

@@ -22,7 +22,7 @@ from attune_lint.workspace.workspace import Workspace
 from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.settings.record import Settings
 from attune_lint.document.tree import ScalarNode
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 REF_FORMAT = Rule(
     "AL501", "ref-format", Severity.ERROR,

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 UNKNOWN_KEY = Rule(
     "AL201", "unknown-key", Severity.WARNING,

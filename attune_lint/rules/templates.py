@@ -20,7 +20,7 @@ from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import ParseResult, find_blocks, find_unclosed, is_pure_template, try_parse
 from attune_lint.document.scalar_map import ScalarMap, map_scalar
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
-from attune_lint.rules.catalog import Rule
+from attune_lint.rule import Rule
 
 TEMPLATE_SYNTAX = Rule(
     "AL401", "template-syntax", Severity.ERROR,

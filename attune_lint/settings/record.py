@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from attune_lint.diagnostics import Diagnostic, Severity
-from attune_lint.document.reader import DEFAULT_MAX_FILE_SIZE
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE
 
 
 @dataclass(frozen=True)

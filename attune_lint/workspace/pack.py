@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.document.reader import DEFAULT_MAX_FILE_SIZE, YamlDocument
+from attune_lint.document.reader import YamlDocument
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE
 
 Layout = Literal["standalone", "action-linked"]
 

@@ -239,30 +239,3 @@ def _guess_kind(path: Path) -> FileKind:
     if path.parent.name == "actions":
         return "action"
     return "unknown"
-
-
-class WorkflowLoader:
-    """The platform's workflow service loader: packs below ``packs_base_dir``."""
-
-    def __init__(self, config: LoaderConfig) -> None:
-        self.config = config
-
-    def load_all_workflows(self) -> dict[str, LoadedWorkflow]:
-        result: dict[str, LoadedWorkflow] = {}
-        base = Path(self.config.packs_base_dir)
-        for child in sorted(base.iterdir()) if base.is_dir() else []:
-            if child.is_dir() and (child / discovery.MANIFEST).is_file():
-                result.update(self.load_pack_workflows(child.name))
-        return result
-
-    def load_pack_workflows(self, pack: str) -> dict[str, LoadedWorkflow]:
-        from attune_lint.run.gc_pause import gc_paused
-
-        root = Path(self.config.packs_base_dir) / pack
-        with gc_paused():
-            workspace = load_paths([root], self.config)
-            if not self.config.skip_validation:
-                from attune_lint.check.checker import check_workspace
-
-                check_workspace(workspace)
-        return workspace.workflows_by_ref()

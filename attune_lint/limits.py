@@ -1,0 +1,8 @@
+"""Limits the platform applies when it reads a file, shared by every stage that reads one."""
+from __future__ import annotations
+
+# Attune refuses workflow files larger than this (attune-format.md §1.4).
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+# Aliases may expand a small file into a huge tree (a "billion laughs"); past this many
+# nodes the file is reported instead of expanded.
+MAX_EXPANDED_NODES = 100_000

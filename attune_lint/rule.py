@@ -1,0 +1,49 @@
+"""The rule record: stable code, name, default severity and documentation.
+
+It sits below every stage because each stage that emits findings declares its rules with
+it (the YAML reader, the rule families, the checker's suppressions, the registrar); the
+catalog that gathers them is ``rules/catalog.py``.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str = ""
+
+    def at(
+        self,
+        path: str,
+        span: Span,
+        message: str,
+        suggestion: str | None = None,
+        *,
+        severity: Severity | None = None,
+        fix: Fix | None = None,
+        related: tuple[tuple[str, Span, str], ...] = (),
+    ) -> Diagnostic:
+        """A diagnostic of this rule at ``span``."""
+        return Diagnostic(
+            path=path,
+            span=span,
+            severity=severity or self.severity,
+            code=self.code,
+            rule=self.name,
+            message=message,
+            suggestion=suggestion,
+            fix=fix,
+            related=related,
+        )
+
+    @property
+    def documentation(self) -> str:
+        return textwrap.dedent(self.doc).strip()
