@@ -16,13 +16,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from attune_lint.rules.catalog import all_rules, find_rule
-    from attune_lint.rules.structure import _closest
+    from attune_lint.spelling import closest
 
     rule = find_rule(args.code)
     if rule is None:
         names = [r.code for r in all_rules().values()] + [r.name for r in all_rules().values()]
-        hint = _closest(args.code, names)
-        print(f"attune-lint: no rule {args.code!r}" + (f"; {hint}" if hint else "") +
+        match = closest(args.code, names)
+        print(f"attune-lint: no rule {args.code!r}" + (f"; did you mean {match!r}?" if match else "") +
               " (attune-lint rules lists them)", file=sys.stderr)
         return 2
     print(f"{rule.code} {rule.name} ({rule.severity.label})\n\n{rule.summary}\n")

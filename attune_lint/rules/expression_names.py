@@ -19,7 +19,6 @@ the strings ``templates.rendered_strings`` finds. What is in scope (attune-forma
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -28,6 +27,7 @@ from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rule import Rule
+from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
 from attune_lint.rules.templates import (
     ITERATE_CACHE,
     OUTPUT_MAP,
@@ -370,8 +370,7 @@ def parameter_names(schema: object) -> set[str] | None:
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.7)
-    return match[0] if match else None
+    return closest(name, candidates, IDENTIFIER_CUTOFF)
 
 
 def _check_expression(path: str, scope: Scope, rendered: RenderedString, expression: Expression,

@@ -7,7 +7,6 @@ fields dropped beside ``next``, a join that can never be met).
 """
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
@@ -15,6 +14,7 @@ from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.check.workflow_view import TaskView, WorkflowView
 from attune_lint.document.tree import head_span
 from attune_lint.rule import Rule
+from attune_lint.spelling import closest
 
 DUPLICATE_TASK = Rule(
     "AL301", "duplicate-task-name", Severity.ERROR,
@@ -371,12 +371,12 @@ def _targets(ctx: CheckContext, siblings: list[TaskView]) -> Iterator[Diagnostic
                 name = str(target.value)
                 if name in known:
                     continue
-                match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                match = closest(name, names)
                 scope = "sibling sub-task" if task.parent is not None else "task"
                 yield UNKNOWN_TARGET.at(
                     ctx.path, target.span,
                     f"task {task.label} transitions to {name!r}, but no {scope} has that name",
-                    f"did you mean {match[0]!r}?" if match else f"known tasks: {', '.join(names[:10])}")
+                    f"did you mean {match!r}?" if match else f"known tasks: {', '.join(names[:10])}")
 
 
 def _per_task(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:

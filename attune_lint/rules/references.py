@@ -6,7 +6,6 @@ action exists (in the pack, in the shipped core catalog, or in a configured cata
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.settings.record import Settings
 from attune_lint.document.tree import ScalarNode
 from attune_lint.rule import Rule
+from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
 
 REF_FORMAT = Rule(
     "AL501", "ref-format", Severity.ERROR,
@@ -263,10 +263,10 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
             problem = "leaves actions/workflows/ through a symbolic link"
         if problem is None and not candidate.is_file():
             existing = [p.name for p in workflows_dir.glob("*.y*ml")] if workflows_dir.is_dir() else []
-            match = difflib.get_close_matches(path.name, existing, n=1, cutoff=0.6)
+            match = closest(path.name, existing)
             yield WORKFLOW_FILE_MISSING.at(ctx.path, node.span,
                                            f"workflow_file {relative!r} does not exist (looked for actions/{relative})",
-                                           f"did you mean 'workflows/{match[0]}'?" if match else None)
+                                           f"did you mean 'workflows/{match}'?" if match else None)
             return
     if problem:
         yield WORKFLOW_FILE_PATH.at(ctx.path, node.span,
@@ -358,8 +358,8 @@ def _closest_ref(ref: str, candidates: set[str]) -> list[str]:
     pack, which would make any two refs look alike)."""
     name = ref.partition(".")[2]
     names = {c.partition(".")[2]: c for c in candidates}
-    match = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.7)
-    return [names[match[0]]] if match else []
+    match = closest(name, names, IDENTIFIER_CUTOFF)
+    return [names[match]] if match else []
 
 
 def check_workspace(workspace: Workspace, settings: Settings) -> Iterable[Diagnostic]:

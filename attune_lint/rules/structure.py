@@ -7,7 +7,6 @@ that lacks it.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, Iterable, Iterator
 
@@ -15,6 +14,7 @@ from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
 from attune_lint.rule import Rule
+from attune_lint.spelling import closest
 
 UNKNOWN_KEY = Rule(
     "AL201", "unknown-key", Severity.WARNING,
@@ -182,7 +182,7 @@ def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagn
         yield _wrong_type(ctx, error, path, node, schema)
     elif keyword == "enum":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
-        suggestion = _closest(error.instance, [str(v) for v in error.validator_value])
+        suggestion = _did_you_mean(error.instance, [str(v) for v in error.validator_value])
         yield INVALID_VALUE.at(ctx.path, head_span(node), f"{where} must be one of {allowed}; found {_show(error.instance)}",
                                suggestion)
     elif keyword == "additionalItems" or keyword == "items":
@@ -207,7 +207,7 @@ def _unknown_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode 
         if key == "<<":
             continue  # reported as merge-key by the loader
         where = _describe_path(path) if path else "the top level"
-        suggestion = _closest(key, known)
+        suggestion = _did_you_mean(key, known)
         if strict:
             message = f"unknown key {key!r} in {where}: the platform rejects unknown keys here"
         else:
@@ -333,13 +333,9 @@ def _expected_hint(schema: Any) -> str | None:
     return None
 
 
-def _closest(word: Any, candidates: list[str]) -> str | None:
-    if not isinstance(word, str):
-        return None
-    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    if not matches:
-        matches = [c for c in candidates if c.replace("_", "-") == word.replace("_", "-")]
-    return f"did you mean {matches[0]!r}?" if matches else None
+def _did_you_mean(word: Any, candidates: list[str]) -> str | None:
+    match = closest(word, candidates)
+    return f"did you mean {match!r}?" if match else None
 
 
 def _describe_path(path: list[Any]) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from attune_lint.diagnostics import Severity
 from attune_lint.settings.record import Settings
+from attune_lint.spelling import closest
 
 YAML_NAMES = (".attune-lint.yaml", ".attune-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -333,10 +334,8 @@ class _Reader:
         for raw_key, value in self.raw.data.items():
             key = str(raw_key).replace("_", "-")
             if key not in KNOWN_SETTINGS:
-                from difflib import get_close_matches
-
-                close = get_close_matches(key, KNOWN_SETTINGS, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(KNOWN_SETTINGS)})"
+                close = closest(key, KNOWN_SETTINGS)
+                hint = f"; did you mean {close!r}?" if close else f" (known: {', '.join(KNOWN_SETTINGS)})"
                 raise self.error((raw_key,), f"unknown setting {raw_key!r}{hint}")
             field_name = FIELD_OF[key]
             origins[field_name] = self.where(raw_key)
