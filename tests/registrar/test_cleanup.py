@@ -146,6 +146,35 @@ def test_an_unregistered_stop_is_not_run(tmp_path: Path) -> None:
     assert (proc.returncode, _lines(log)) == (0, ["kept"]), proc.stderr
 
 
+def test_importing_installs_nothing_and_the_first_registration_installs_once(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    proc = run_to_exit("""
+        import atexit
+        ours = []
+        real_register = atexit.register
+        def spy(func, *args, **kwargs):
+            if (getattr(func, "__module__", None) or "").startswith("attune_lint"):
+                ours.append(func)
+            return real_register(func, *args, **kwargs)
+        atexit.register = spy
+        import attune_lint.registrar
+        import attune_lint.registrar.containers
+        import attune_lint.registrar.local_cluster
+        import attune_lint.registrar.provision
+        from attune_lint.registrar.cleanup import shared_registry
+        shared = shared_registry()
+        assert shared is shared_registry()
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "import changed SIGTERM"
+        assert ours == [], f"import registered exit hooks: {ours}"
+        shared.register(log("first"))
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler) and len(ours) == 1, (handler, ours)
+        shared.register(log("second"))
+        assert signal.getsignal(signal.SIGTERM) is handler and len(ours) == 1, "installed twice"
+    """, log)
+    assert (proc.returncode, _lines(log)) == (0, ["second", "first"]), proc.stderr
+
+
 def test_an_ignored_sigterm_stays_ignored(tmp_path: Path) -> None:
     log = tmp_path / "log"
     proc = run_to_exit("""
