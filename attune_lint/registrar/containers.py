@@ -25,16 +25,16 @@ costs nothing when no container is wanted.
 """
 from __future__ import annotations
 
-import atexit
 import os
 import secrets
-import signal
 import socket
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
+
+from attune_lint.registrar.cleanup import shared_registry
 
 ENV_IMAGE = "ATTUNE_PG_IMAGE"
 ENV_NETWORK = "ATTUNE_PG_NETWORK"
@@ -168,6 +168,8 @@ class RunningPostgres:
         self.container_id = container_id
         self._lock = threading.Lock()
         self._stopped = False
+        # Removed at exit and on SIGTERM too, unless stop() comes first.
+        self._cleanup = shared_registry().register(self.stop)
 
     @property
     def stopped(self) -> bool:
@@ -178,7 +180,7 @@ class RunningPostgres:
             if self._stopped:
                 return
             self._stopped = True
-        _LIVE.discard(self)
+        self._cleanup.unregister()
         _remove(self._container)
 
     def __enter__(self) -> RunningPostgres:
@@ -190,43 +192,6 @@ class RunningPostgres:
     def __repr__(self) -> str:
         state = "stopped" if self._stopped else "running"
         return f"<RunningPostgres {self.image} {self.container_id[:12]} {state}>"
-
-
-_LIVE: set[RunningPostgres] = set()
-_SIGTERM_INSTALLED = False
-
-
-@atexit.register
-def _stop_all() -> None:
-    for running in list(_LIVE):
-        try:
-            running.stop()
-        except Exception:  # exit must go on; ci-docker.sh stop removes leftovers by label
-            pass
-
-
-def _install_sigterm_handler() -> None:
-    """Remove our containers on SIGTERM too (a CI timeout), which skips atexit handlers.
-
-    Chains to a handler installed before (e.g. the local cluster's); without one, exits
-    with 128+15 as the default action would. Only from the main thread (Python's rule).
-    """
-    global _SIGTERM_INSTALLED
-    if _SIGTERM_INSTALLED or threading.current_thread() is not threading.main_thread():
-        return
-    _SIGTERM_INSTALLED = True
-    previous = signal.getsignal(signal.SIGTERM)
-    if not (previous in (signal.SIG_DFL, None) or callable(previous)):
-        return  # SIG_IGN: the process chose to survive SIGTERM; leave that alone
-
-    def on_sigterm(signum: int, frame: Any) -> None:
-        _stop_all()
-        if callable(previous):
-            previous(signum, frame)
-        else:
-            raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def _remove(container: Any) -> None:
@@ -312,8 +277,12 @@ def start_postgres_container(settings: ContainerSettings) -> RunningPostgres:
         # Publish on loopback only, at a port Docker picks (not on 0.0.0.0).
         container.ports = {f"{CONTAINER_PORT}/tcp": ("127.0.0.1", None)}
     image = container.image  # with TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX applied
-    # Before starting: a SIGTERM during startup becomes SystemExit below and cleans up.
-    _install_sigterm_handler()
+    # Before starting, although nothing is registered yet: a SIGTERM during startup
+    # (a CI timeout) must become SystemExit, which the `except BaseException` below turns
+    # into removing the half-started container, instead of killing the process outright.
+    # (Registering the removal itself here would run it inside the signal handler, in
+    # the middle of the Docker request that creates the container.)
+    shared_registry().install_hooks()
     try:
         container.start()
         container_id = container.get_container_id()
@@ -332,9 +301,7 @@ def start_postgres_container(settings: ContainerSettings) -> RunningPostgres:
         raise error from (None if isinstance(exc, _ContainerExited) else exc)
     dsn = _conninfo(host="127.0.0.1", port=port, dbname=DB_NAME, user=DB_USER,
                     password=password, connect_timeout=10)
-    running = RunningPostgres(container, dsn, settings, container_id)
-    _LIVE.add(running)
-    return running
+    return RunningPostgres(container, dsn, settings, container_id)
 
 
 def _published_port(container: Any, container_id: str, image: str) -> int:

@@ -13,18 +13,18 @@ parents must be traversable by ``postgres``) and handed to that user.
 """
 from __future__ import annotations
 
-import atexit
 import glob
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from attune_lint.registrar.cleanup import Registration, shared_registry
 
 SERVER_PROGRAMS = ("initdb", "pg_ctl")
 START_TIMEOUT_SECONDS = 60
@@ -124,6 +124,9 @@ class LocalCluster:
     password: str
     _stopped: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set once the server runs: it is then stopped at exit and on SIGTERM unless
+    # stop() was called first.
+    _cleanup: Registration | None = field(default=None, repr=False)
 
     @property
     def data_dir(self) -> Path:
@@ -148,42 +151,11 @@ class LocalCluster:
             pass
         finally:
             shutil.rmtree(self.base, ignore_errors=True)
-            _RUNNING.discard(self)
+            if self._cleanup is not None:
+                self._cleanup.unregister()
 
     def __hash__(self) -> int:
         return id(self)
-
-
-_RUNNING: set[LocalCluster] = set()
-_HANDLERS_INSTALLED = False
-
-
-def _stop_all() -> None:
-    for cluster in list(_RUNNING):
-        cluster.stop()
-
-
-def _install_exit_handlers() -> None:
-    """Stop clusters at exit and on SIGTERM (Ctrl-C raises KeyboardInterrupt, and the
-    interpreter then runs atexit handlers)."""
-    global _HANDLERS_INSTALLED
-    if _HANDLERS_INSTALLED:
-        return
-    _HANDLERS_INSTALLED = True
-    atexit.register(_stop_all)
-    if threading.current_thread() is not threading.main_thread():
-        return
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_sigterm(signum: int, frame: object) -> None:
-        _stop_all()
-        if callable(previous):
-            previous(signum, frame)
-        else:
-            raise SystemExit(128 + signum)
-
-    if previous in (signal.SIG_DFL, None) or callable(previous):
-        signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def start_local_cluster(bindir: Path | None = None) -> LocalCluster:
@@ -227,8 +199,9 @@ def start_local_cluster(bindir: Path | None = None) -> LocalCluster:
                 if _attempt == 2:
                     raise LocalClusterError("pg_ctl start failed: " + _log_tail(base)) from None
         assert cluster is not None
-        _RUNNING.add(cluster)
-        _install_exit_handlers()
+        # Stopped at exit and on SIGTERM too (Ctrl-C raises KeyboardInterrupt, and the
+        # interpreter then runs the exit hook).
+        cluster._cleanup = shared_registry().register(cluster.stop)
         return cluster
     except BaseException:
         shutil.rmtree(base, ignore_errors=True)
