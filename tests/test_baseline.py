@@ -119,13 +119,3 @@ def test_bad_baseline_is_a_usage_error(pack: Path, capsys: pytest.CaptureFixture
     assert main(["packs", "--baseline", "b.json"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("attune-lint: b.json: ") and words in err and "Traceback" not in err
-
-
-def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
-    target = tmp_path / "out.txt"
-    target.write_text("old", encoding="utf-8")
-    target.chmod(0o640)
-    baseline.write_atomic(target, "new\n")
-    assert target.read_text(encoding="utf-8") == "new\n"
-    assert target.stat().st_mode & 0o777 == 0o640
-    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -132,6 +132,7 @@ def _error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from attune_lint.files import write_atomic
     from attune_lint.report import baseline as baseline_file
     from attune_lint.settings.file import ConfigError, describe
     from attune_lint.report import reporter, text
@@ -175,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
     terminal = use_colour(sys.stdout)
     if args.output:
         try:
-            baseline_file.write_atomic(Path(args.output), reporter(args.format).render_run(result) + "\n")
+            write_atomic(Path(args.output), reporter(args.format).render_run(result) + "\n")
         except OSError as exc:
             return _error(f"attune-lint: cannot write {args.output}: {exc.strerror or exc}")
     if args.output or args.format == "text":

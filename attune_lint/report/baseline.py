@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from attune_lint.diagnostics import Diagnostic
+from attune_lint.files import write_atomic
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]          # (path relative to the baseline's folder, code, line text)
@@ -101,36 +102,3 @@ def apply(diagnostics: list[Diagnostic], line_of: LineLookup, baseline_file: Pat
         else:
             new.append(diagnostic)
     return BaselineOutcome(new, hidden, sum(remaining.values()))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename,
-    so a reader never sees half a file and a failed write leaves the old one."""
-    import tempfile
-
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The existing file's mode, or what a plain open() would give (mkstemp makes 0600)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

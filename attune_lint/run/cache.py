@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
+from attune_lint.files import write_atomic
 
 if TYPE_CHECKING:
     from attune_lint.run.parallel import Plan, ShareResult
@@ -401,19 +402,7 @@ class CachedLinter:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _mark_cache_dir(self.cache_dir)
-            import tempfile
-
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.cache_dir)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(data, stream, separators=(",", ":"))
-                os.replace(temporary, target)
-            except BaseException:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
-                raise
+            write_atomic(target, json.dumps(data, separators=(",", ":")), durable=False)
         except OSError:
             return False  # an unwritable cache only costs speed
         return True
