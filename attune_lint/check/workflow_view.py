@@ -1,4 +1,5 @@
-"""A typed view of a workflow's positioned tree: tasks, transitions, variables.
+"""A typed view of a workflow's positioned tree: tasks, transitions, variables, and the
+strings the platform renders (each with the task it belongs to and its role there).
 
 Built leniently: a node of the wrong kind is skipped here (the structure rules report
 it), so semantic rules can still look at the rest of the file.
@@ -6,11 +7,14 @@ it), so semantic rules can still look at the rest of the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, TypeGuard
 
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 
+# The task fields the platform read before ``next`` (attune-format.md §3.6); when ``next``
+# is empty they are turned into ``next`` elements, otherwise dropped.
 LEGACY_TRANSITIONS = ("on_success", "on_failure", "on_complete", "on_timeout")
+LEGACY_TASK_KEYS = (*LEGACY_TRANSITIONS, "decision", "publish")
 LEGACY_CONDITIONS = {
     "on_success": "{{ succeeded() }}",
     "on_failure": "{{ failed() }}",
@@ -71,7 +75,7 @@ class TaskView:
 
     @property
     def legacy_keys(self) -> list[ScalarNode]:
-        keys = [self.node.key_node(k) for k in (*LEGACY_TRANSITIONS, "decision", "publish")]
+        keys = [self.node.key_node(k) for k in LEGACY_TASK_KEYS]
         return [k for k in keys if k is not None]
 
     @property
@@ -191,3 +195,147 @@ def _transitions(task: MappingNode) -> Iterator[Transition]:
                                  _names(branch.get("next")), [])
     if task_publish:
         yield Transition("publish", task.get("publish") or task, None, [], task_publish)
+
+
+# -- the strings the platform renders -----------------------------------------------------
+
+# Where in a task a string sits; the name rules decide from it what is in scope.
+INPUT = "input"
+TASK_WHEN = "when"
+WITH_ITEMS = "with_items"
+ITERATE_CACHE = "iterate_cache"
+TIMEOUT = "timeout"
+WAIT_FOR = "wait_for"
+PLACEMENT = "placement"
+PERMISSIONS = "permission_set_refs"
+TRACE_TAG = "trace_tag_template"
+TRANSITION_WHEN = "transition_when"
+PUBLISH = "publish"
+OUTPUT_MAP = "output_map"
+
+TRANSITION_ROLES = frozenset({TRANSITION_WHEN, PUBLISH})
+ITERATE_CACHE_FIELDS = ("namespace", "owner_type", "owner_ref", "generation")
+PLACEMENT_FIELDS = ("worker_selector", "worker_tolerations", "worker_affinity")
+
+
+@dataclass(frozen=True)
+class RenderedString:
+    """A string scalar the platform renders, with what it belongs to."""
+
+    node: ScalarNode
+    role: str  # INPUT, TRANSITION_WHEN, … (see the constants above)
+    where: str  # human path, e.g. "tasks[1].next[0].when"
+    task: TaskView | None = None  # None for output_map
+
+    @property
+    def value(self) -> str:
+        return self.node.value if isinstance(self.node.value, str) else ""
+
+    @property
+    def bare_expression(self) -> bool:
+        """A ``when`` without any ``{{``: the platform evaluates the whole string."""
+        return self.role in (TASK_WHEN, TRANSITION_WHEN) and "{{" not in self.value and bool(self.value.strip())
+
+
+def rendered_strings(view: WorkflowView) -> Iterator[RenderedString]:
+    """Every string of a workflow file that the platform renders, in file order per task.
+
+    Not ``vars`` (initial values are used literally) and not ``__chart_meta__``.
+    """
+    yield from _task_list(view.tasks, "tasks")
+    output_map = view.root.get("output_map")
+    if isinstance(output_map, MappingNode):
+        for key, value in output_map.items():
+            if _is_string(value):
+                yield RenderedString(value, OUTPUT_MAP, f"output_map.{key.value}")
+
+
+def _task_list(tasks: list[TaskView], where: str) -> Iterator[RenderedString]:
+    for task in tasks:
+        yield from _task(task, f"{where}[{task.index}]")
+
+
+def _task(scope: TaskView, where: str) -> Iterator[RenderedString]:
+    for key, value in scope.node.items():
+        name = key.value
+        here = f"{where}.{name}"
+        if name == "input":
+            yield from _strings_in(value, INPUT, here, scope)
+        elif name in ("when", "with_items", "timeout", "trace_tag_template"):
+            role = {"when": TASK_WHEN, "with_items": WITH_ITEMS, "timeout": TIMEOUT,
+                    "trace_tag_template": TRACE_TAG}[name]
+            if _is_string(value):
+                yield RenderedString(value, role, here, scope)
+        elif name in PLACEMENT_FIELDS:
+            yield from _strings_in(value, PLACEMENT, here, scope)
+        elif name in ("permission_set_refs", "permission_set_ref"):
+            yield from _strings_in(value, PERMISSIONS, here, scope)
+        elif name == "iterate_cache" and isinstance(value, MappingNode):
+            for field_name in ITERATE_CACHE_FIELDS:
+                sub = value.get(field_name)
+                if _is_string(sub):
+                    yield RenderedString(sub, ITERATE_CACHE, f"{here}.{field_name}", scope)
+        elif name == "wait_for" and isinstance(value, MappingNode):
+            for target_key, target in value.items():
+                if _is_string(target):
+                    yield RenderedString(target, WAIT_FOR, f"{here}.{target_key.value}", scope)
+        elif name == "next" and isinstance(value, SequenceNode):
+            for i, element in enumerate(value.items):
+                if isinstance(element, MappingNode):
+                    yield from _transition(element, f"{here}[{i}]", scope)
+        elif name == "publish":
+            yield from _publish(value, here, scope)
+        elif name == "decision" and isinstance(value, SequenceNode):
+            for i, branch in enumerate(value.items):
+                branch_when = branch.get("when") if isinstance(branch, MappingNode) else None
+                if _is_string(branch_when):
+                    yield RenderedString(branch_when, TRANSITION_WHEN, f"{here}[{i}].when", scope)
+        elif name in LEGACY_TRANSITIONS:
+            # The list-of-{when, do} form is not Attune (the structure rules say so), but its
+            # conditions are still meant as expressions: check them too.
+            yield from _legacy_whens(value, here, scope)
+        elif name == "tasks" and isinstance(value, SequenceNode):
+            yield from _task_list(scope.subtasks, here)
+
+
+def _transition(element: MappingNode, where: str, scope: TaskView) -> Iterator[RenderedString]:
+    when = element.get("when")
+    if _is_string(when):
+        yield RenderedString(when, TRANSITION_WHEN, f"{where}.when", scope)
+    yield from _publish(element.get("publish"), f"{where}.publish", scope)
+
+
+def _publish(node: AnyNode | None, where: str, scope: TaskView) -> Iterator[RenderedString]:
+    if not isinstance(node, SequenceNode):
+        return
+    for i, directive in enumerate(node.items):
+        if isinstance(directive, MappingNode):
+            for key, value in directive.items():
+                yield from _strings_in(value, PUBLISH, f"{where}[{i}].{key.value}", scope)
+
+
+def _legacy_whens(node: AnyNode | None, where: str, scope: TaskView) -> Iterator[RenderedString]:
+    if not isinstance(node, SequenceNode):
+        return
+    for i, element in enumerate(node.items):
+        if isinstance(element, MappingNode):
+            when = element.get("when")
+            if _is_string(when):
+                yield RenderedString(when, TRANSITION_WHEN, f"{where}[{i}].when", scope)
+            yield from _legacy_whens(element.get("do"), f"{where}[{i}].do", scope)
+
+
+def _strings_in(node: AnyNode | None, role: str, where: str, scope: TaskView) -> Iterator[RenderedString]:
+    """String scalars inside ``node``, recursively (values only: keys are not rendered)."""
+    if _is_string(node):
+        yield RenderedString(node, role, where, scope)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.items):
+            yield from _strings_in(item, role, f"{where}[{i}]", scope)
+    elif isinstance(node, MappingNode):
+        for key, value in node.items():
+            yield from _strings_in(value, role, f"{where}.{key.value}", scope)
+
+
+def _is_string(node: AnyNode | None) -> TypeGuard[ScalarNode]:
+    return isinstance(node, ScalarNode) and isinstance(node.value, str)

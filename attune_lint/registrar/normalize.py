@@ -22,13 +22,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from attune_lint.check.workflow_view import LEGACY_TASK_KEYS
 from attune_lint.workspace.pack import LoadedWorkflow
 
 DEFAULT_CANCELLATION_POLICY = "allow_finish"
 SUCCEEDED = "{{ succeeded() }}"
 FAILED = "{{ failed() }}"
 TIMED_OUT = "{{ timed_out() }}"
-LEGACY_TASK_KEYS = ("on_success", "on_failure", "on_complete", "on_timeout", "decision", "publish")
 
 
 def yaml_text(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """Names in expressions: functions, parameters, variables, tasks, loop variables, legacy forms.
 
 Looks at the expressions that parse (``templates`` reports those that do not), in exactly
-the strings ``templates.rendered_strings`` finds. What is in scope (attune-format.md §4.5):
+the strings ``check.workflow_view.rendered_strings`` finds. What is in scope (attune-format.md §4.5):
 
 * ``parameters.X``: the linking action's ``parameters`` for an action-linked graph (else the
   graph's own), the file's own for a standalone workflow. A graph with no linking action and
@@ -28,17 +28,8 @@ from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, a
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rule import Rule
 from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
-from attune_lint.rules.templates import (
-    ITERATE_CACHE,
-    OUTPUT_MAP,
-    TRANSITION_ROLES,
-    WITH_ITEMS,
-    Expression,
-    Locator,
-    RenderedString,
-    expressions_of,
-    rendered_strings,
-)
+from attune_lint.check.workflow_view import ITERATE_CACHE, OUTPUT_MAP, TRANSITION_ROLES, WITH_ITEMS, RenderedString, rendered_strings
+from attune_lint.rules.templates import Expression, Locator, expressions_of
 
 UNKNOWN_FUNCTION = Rule(
     "AL450", "unknown-function", Severity.ERROR,
@@ -288,7 +279,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
         return []
     scope = build_scope(ctx)
     found: list[Diagnostic] = []
-    for rendered in rendered_strings(ctx.root):
+    for rendered in rendered_strings(ctx.view):
         where = Locator(ctx.source.text, rendered.node)
         for expression in expressions_of(rendered):
             if expression.result.expr is None:

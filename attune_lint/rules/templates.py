@@ -6,20 +6,21 @@ where a broken template fails or, in ``output_map``, silently drops its key. So 
 rendered string is parsed here with the grammar of ``attune_lint.expressions`` and each
 error is reported at the exact character of the file, whatever the scalar style.
 
-``rendered_strings`` and ``expressions_of`` are shared with the name rules
-(``expression_names``), so both families look at exactly the same strings.
+``expressions_of`` is shared with the name rules (``expression_names``), and both walk
+the same ``check.workflow_view.rendered_strings``, so they look at exactly the same strings.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator, TypeGuard
+from typing import Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
+from attune_lint.check.workflow_view import TASK_WHEN, TRANSITION_WHEN, WAIT_FOR, RenderedString, rendered_strings
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import ParseResult, find_blocks, find_unclosed, is_pure_template, try_parse
 from attune_lint.document.scalar_map import ScalarMap, map_scalar
-from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
+from attune_lint.document.tree import ScalarNode
 from attune_lint.rule import Rule
 
 TEMPLATE_SYNTAX = Rule(
@@ -197,58 +198,6 @@ _CONSTRUCT_RULES: dict[str, Rule] = {
     "object-literal": OBJECT_LITERAL,
 }
 
-# Where in a task a string sits; the name rules decide from it what is in scope.
-INPUT = "input"
-TASK_WHEN = "when"
-WITH_ITEMS = "with_items"
-ITERATE_CACHE = "iterate_cache"
-TIMEOUT = "timeout"
-WAIT_FOR = "wait_for"
-PLACEMENT = "placement"
-PERMISSIONS = "permission_set_refs"
-TRACE_TAG = "trace_tag_template"
-TRANSITION_WHEN = "transition_when"
-PUBLISH = "publish"
-OUTPUT_MAP = "output_map"
-
-TRANSITION_ROLES = frozenset({TRANSITION_WHEN, PUBLISH})
-ITERATE_CACHE_FIELDS = ("namespace", "owner_type", "owner_ref", "generation")
-PLACEMENT_FIELDS = ("worker_selector", "worker_tolerations", "worker_affinity")
-LEGACY_TRANSITION_FIELDS = ("on_success", "on_failure", "on_complete", "on_timeout")
-
-
-@dataclass(frozen=True)
-class TaskScope:
-    """The task a rendered string belongs to."""
-
-    node: MappingNode
-    name: str | None
-    parent: "TaskScope | None" = None
-
-    @property
-    def iterates(self) -> bool:
-        return self.node.get("with_items") is not None or self.node.get("iterate_cache") is not None
-
-
-@dataclass(frozen=True)
-class RenderedString:
-    """A string scalar the platform renders, with what it belongs to."""
-
-    node: ScalarNode
-    role: str  # INPUT, TRANSITION_WHEN, … (see the constants above)
-    where: str  # human path, e.g. "tasks[1].next[0].when"
-    task: TaskScope | None = None  # None for output_map
-
-    @property
-    def value(self) -> str:
-        return self.node.value if isinstance(self.node.value, str) else ""
-
-    @property
-    def bare_expression(self) -> bool:
-        """A ``when`` without any ``{{``: the platform evaluates the whole string."""
-        return self.role in (TASK_WHEN, TRANSITION_WHEN) and "{{" not in self.value and bool(self.value.strip())
-
-
 @dataclass(frozen=True)
 class Expression:
     """One expression of a rendered string: a ``{{ }}`` block's inside, or a bare ``when``."""
@@ -274,118 +223,6 @@ def expressions_of(rendered: RenderedString) -> list[Expression]:
     return [Expression(b.expression, b.expr_start, parse_cached(b.expression)) for b in find_blocks(value)]
 
 
-# -- which strings are rendered -------------------------------------------------------------
-
-def rendered_strings(root: MappingNode) -> Iterator[RenderedString]:
-    """Every string of a workflow file that the platform renders, in file order per task.
-
-    Not ``vars`` (initial values are used literally) and not ``__chart_meta__``.
-    """
-    tasks = root.get("tasks")
-    if isinstance(tasks, SequenceNode):
-        yield from _task_list(tasks, "tasks", None)
-    output_map = root.get("output_map")
-    if isinstance(output_map, MappingNode):
-        for key, value in output_map.items():
-            if _is_string(value):
-                yield RenderedString(value, OUTPUT_MAP, f"output_map.{key.value}")
-
-
-def _task_list(tasks: SequenceNode, where: str, parent: TaskScope | None) -> Iterator[RenderedString]:
-    for index, task in enumerate(tasks.items):
-        if isinstance(task, MappingNode):
-            name = task.get("name")
-            scope = TaskScope(task, str(name.value) if isinstance(name, ScalarNode) and name.value is not None
-                              else None, parent)
-            yield from _task(task, f"{where}[{index}]", scope)
-
-
-def _task(task: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedString]:
-    for key, value in task.items():
-        name = key.value
-        here = f"{where}.{name}"
-        if name == "input":
-            yield from _strings_in(value, INPUT, here, scope)
-        elif name in ("when", "with_items", "timeout", "trace_tag_template"):
-            role = {"when": TASK_WHEN, "with_items": WITH_ITEMS, "timeout": TIMEOUT,
-                    "trace_tag_template": TRACE_TAG}[name]
-            if _is_string(value):
-                yield RenderedString(value, role, here, scope)
-        elif name in PLACEMENT_FIELDS:
-            yield from _strings_in(value, PLACEMENT, here, scope)
-        elif name in ("permission_set_refs", "permission_set_ref"):
-            yield from _strings_in(value, PERMISSIONS, here, scope)
-        elif name == "iterate_cache" and isinstance(value, MappingNode):
-            for field_name in ITERATE_CACHE_FIELDS:
-                sub = value.get(field_name)
-                if _is_string(sub):
-                    yield RenderedString(sub, ITERATE_CACHE, f"{here}.{field_name}", scope)
-        elif name == "wait_for" and isinstance(value, MappingNode):
-            for target_key, target in value.items():
-                if _is_string(target):
-                    yield RenderedString(target, WAIT_FOR, f"{here}.{target_key.value}", scope)
-        elif name == "next" and isinstance(value, SequenceNode):
-            for i, element in enumerate(value.items):
-                if isinstance(element, MappingNode):
-                    yield from _transition(element, f"{here}[{i}]", scope)
-        elif name == "publish":
-            yield from _publish(value, here, scope)
-        elif name == "decision" and isinstance(value, SequenceNode):
-            for i, branch in enumerate(value.items):
-                branch_when = branch.get("when") if isinstance(branch, MappingNode) else None
-                if _is_string(branch_when):
-                    yield RenderedString(branch_when, TRANSITION_WHEN, f"{here}[{i}].when", scope)
-        elif name in LEGACY_TRANSITION_FIELDS:
-            # The list-of-{when, do} form is not Attune (the structure rules say so), but its
-            # conditions are still meant as expressions: check them too.
-            yield from _legacy_whens(value, here, scope)
-        elif name == "tasks" and isinstance(value, SequenceNode):
-            yield from _task_list(value, here, scope)
-
-
-def _transition(element: MappingNode, where: str, scope: TaskScope) -> Iterator[RenderedString]:
-    when = element.get("when")
-    if _is_string(when):
-        yield RenderedString(when, TRANSITION_WHEN, f"{where}.when", scope)
-    yield from _publish(element.get("publish"), f"{where}.publish", scope)
-
-
-def _publish(node: AnyNode | None, where: str, scope: TaskScope) -> Iterator[RenderedString]:
-    if not isinstance(node, SequenceNode):
-        return
-    for i, directive in enumerate(node.items):
-        if isinstance(directive, MappingNode):
-            for key, value in directive.items():
-                yield from _strings_in(value, PUBLISH, f"{where}[{i}].{key.value}", scope)
-
-
-def _legacy_whens(node: AnyNode | None, where: str, scope: TaskScope) -> Iterator[RenderedString]:
-    if not isinstance(node, SequenceNode):
-        return
-    for i, element in enumerate(node.items):
-        if isinstance(element, MappingNode):
-            when = element.get("when")
-            if _is_string(when):
-                yield RenderedString(when, TRANSITION_WHEN, f"{where}[{i}].when", scope)
-            yield from _legacy_whens(element.get("do"), f"{where}[{i}].do", scope)
-
-
-def _strings_in(node: AnyNode | None, role: str, where: str, scope: TaskScope) -> Iterator[RenderedString]:
-    """String scalars inside ``node``, recursively (values only: keys are not rendered)."""
-    if _is_string(node):
-        yield RenderedString(node, role, where, scope)
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.items):
-            yield from _strings_in(item, role, f"{where}[{i}]", scope)
-    elif isinstance(node, MappingNode):
-        for key, value in node.items():
-            yield from _strings_in(value, role, f"{where}.{key.value}", scope)
-
-
-def _is_string(node: AnyNode | None) -> TypeGuard[ScalarNode]:
-    return isinstance(node, ScalarNode) and isinstance(node.value, str)
-
-
 # -- positions ------------------------------------------------------------------------------
 
 @dataclass
@@ -408,7 +245,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     if not ctx.is_workflow or ctx.root is None or ctx.source is None:
         return []
     found: list[Diagnostic] = []
-    for rendered in rendered_strings(ctx.root):
+    for rendered in rendered_strings(ctx.view):
         found.extend(check_string(ctx.path, ctx.source.text, rendered))
     return found
 
