@@ -12,21 +12,17 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pytest
+
+from pytest_attune.kinds import FileRole, ItemKind
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
     from attune_lint.workspace.pack import LoadedWorkflow
     from attune_lint.run.runner import RunResult
     from attune_lint.settings.record import Settings
-
-    from pytest_attune.items import ItemKind
-
-# workflow: a workflow file; pack: the file carrying a pack's own findings (pack.yaml);
-# action: an action file named on the command line (its own findings only).
-FileRole = Literal["workflow", "pack", "action"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MANIFEST = "pack.yaml"
