@@ -42,14 +42,14 @@ class AttunePacks:
 def session_pack_roots(state: AttuneSession) -> list[Path]:
     """Configured ``attune_packs`` roots (folders of packs are searched), the packs the
     session collected, or failing both the packs with a pack.yaml below the rootdir."""
-    from attune_lint.workspace.discovery import find_pack_roots
+    from attune_lint.workspace.discovery import MANIFEST, find_pack_roots
 
     roots: set[Path] = set()
     for configured in state.configured:
         roots.update(norm(r) for r in find_pack_roots(configured))
     roots.update(state.checks)
     if not roots:
-        roots.update(norm(r) for r in find_pack_roots(state.config.rootpath) if (r / "pack.yaml").is_file())
+        roots.update(norm(r) for r in find_pack_roots(state.config.rootpath) if (r / MANIFEST).is_file())
     return sorted(roots)
 
 

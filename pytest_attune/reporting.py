@@ -12,8 +12,6 @@ import pytest
 
 from pytest_attune.collection import AttuneSession
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
 
 class AttuneReporter:
     def __init__(self, state: AttuneSession) -> None:
@@ -24,6 +22,9 @@ class AttuneReporter:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         """xdist controller: count our items as a worker collected them (the controller
         collects nothing itself); used to say why nothing ran."""
+        # Here rather than at module level: this module loads in every pytest run.
+        from attune_lint.workspace.discovery import YAML_SUFFIXES
+
         ours = sum(1 for nodeid in ids if nodeid.split("::")[0].endswith(YAML_SUFFIXES))
         self.state.collected = max(self.state.collected, ours)
 
