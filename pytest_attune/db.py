@@ -24,6 +24,7 @@ import pytest
 
 from pytest_attune.collection import PackCheck, norm
 from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
+from pytest_attune.options import ENV_IMAGE, ENV_NETWORK, NETWORKS, OFF, db_setting
 
 if TYPE_CHECKING:
     import psycopg
@@ -32,38 +33,8 @@ if TYPE_CHECKING:
     from attune_lint.registrar.provision import ProvisionedDatabase
     from attune_lint.registrar.registrar import WorkflowRegistrar
 
-OFF = "off"
-NETWORKS = ("bridge", "host")
-ENV_IMAGE = "ATTUNE_PG_IMAGE"
-ENV_NETWORK = "ATTUNE_PG_NETWORK"
 # How many differing values a failed row check lists before it stops.
 MAX_DIFFERENCES = 8
-
-
-def add_options(parser: pytest.Parser, group: Any) -> None:
-    """``--attune-db``, ``--attune-pg-image``, ``--attune-pg-network`` and ini ``attune_db``."""
-    group.addoption("--attune-db", dest="attune_db", default=None, metavar="auto|require|DSN",
-                    help="with --attune-packs, also register every workflow file into PostgreSQL "
-                         "(rolled back) and check the stored row; the database of the attune_db "
-                         "fixtures. auto: skip when no database can be had; require: fail; a DSN: "
-                         "use that server; off: no database (default: ini attune_db, else off)")
-    group.addoption("--attune-pg-image", dest="attune_pg_image", default=None, metavar="IMAGE",
-                    help=f"PostgreSQL image for the container backend (default: ${ENV_IMAGE}, "
-                         "else a pinned official postgres tag)")
-    group.addoption("--attune-pg-network", dest="attune_pg_network", default=None, choices=NETWORKS,
-                    help=f"container network: bridge (a mapped port) or host (a free loopback port) "
-                         f"(default: ${ENV_NETWORK}, else bridge)")
-    parser.addini("attune_db", type="string", default="",
-                  help="auto, require or a DSN: as --attune-db (off when empty)")
-
-
-def db_setting(config: pytest.Config) -> str | None:
-    """``auto``, ``require`` or a DSN; None when the database stage is off."""
-    raw = config.getoption("attune_db", None)
-    if raw is None:
-        raw = config.getini("attune_db") or ""
-    text = str(raw).strip()
-    return None if text in ("", OFF) else text
 
 
 class NoDatabase(Exception):
