@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterator, NoReturn
 import pytest
 
 from pytest_attune.collection import PackCheck, norm
-from pytest_attune.database import AttuneDatabase, NoDatabase, database_of
+from pytest_attune.database import NoDatabase, database_of
 from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
-from pytest_attune.options import OFF
 
 if TYPE_CHECKING:
     import psycopg
@@ -31,23 +30,6 @@ if TYPE_CHECKING:
 
 # How many differing values a failed row check lists before it stops.
 MAX_DIFFERENCES = 8
-
-
-class AttuneDbReporter:
-    """Header and summary lines about the database (registered when --attune-db is on)."""
-
-    def __init__(self, database: AttuneDatabase) -> None:
-        self.database = database
-
-    def pytest_report_header(self, config: pytest.Config) -> str:
-        setting = self.database.setting or OFF
-        if setting in ("auto", "require"):
-            return f"attune: database {setting} (started on first use, once per process)"
-        return "attune: database at the DSN given (connected on first use)"
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.database.provisioned is not None:
-            terminalreporter.write_line(f"attune: database: {self.database.describe()}")
 
 
 # -- the register item --------------------------------------------------------------------
