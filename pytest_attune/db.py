@@ -1,10 +1,11 @@
-"""The database stage of the plugin: ``register`` items and the database fixtures.
+"""The database stage of the plugin: ``register`` items.
 
 ``--attune-db=auto|require|DSN`` (ini ``attune_db``) adds a ``register`` item to every
 workflow file the pack checks collect: the file is registered with its pack, as the
 platform's registrar would do it, inside a transaction that is always rolled back, and
 the stored row is compared with the normalised model. The fixtures ``attune_db_dsn``,
-``attune_db`` and ``attune_registrar`` give pack authors' tests the same database.
+``attune_db`` and ``attune_registrar`` (``pytest_attune.fixtures``) give pack authors'
+tests the same database.
 
 The database itself (provisioned on first use, once per process) is
 ``pytest_attune.database``.
@@ -23,10 +24,7 @@ from pytest_attune.database import NoDatabase, database_of
 from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
 
 if TYPE_CHECKING:
-    import psycopg
-
     from attune_lint.workspace.pack import LoadedWorkflow, Pack
-    from attune_lint.registrar.registrar import WorkflowRegistrar
 
 # How many differing values a failed row check lists before it stops.
 MAX_DIFFERENCES = 8
@@ -216,44 +214,3 @@ def differences_between(stored: Any, expected: Any, where: str) -> Iterator[str]
 
 REGISTER = ItemKind(name="register", roles=("workflow",), run=run_register, markers=("attune_db",))
 
-
-# -- fixtures ---------------------------------------------------------------------------
-
-
-def _database_or_skip(config: pytest.Config) -> str:
-    try:
-        return database_of(config).dsn()
-    except NoDatabase as exc:
-        missing = exc
-    # Outside the except block: the report shows the reasons, not an exception chain.
-    if missing.fatal:
-        pytest.fail(f"attune: no database: {missing.reason}", pytrace=False)
-    pytest.skip(f"no database: {missing.reason}")
-
-
-@pytest.fixture(scope="session")
-def attune_db_dsn(pytestconfig: pytest.Config) -> str:
-    """The DSN of the run's PostgreSQL, with the ``attune`` schema applied.
-
-    Provisioned as ``--attune-db`` says (``auto`` when the option is off): a test using it
-    is skipped when there is no database in ``auto`` mode and fails in ``require`` mode.
-    Once per session; under xdist once per worker.
-    """
-    return _database_or_skip(pytestconfig)
-
-
-@pytest.fixture
-def attune_db(attune_db_dsn: str, pytestconfig: pytest.Config) -> Iterator[psycopg.Connection]:
-    """A psycopg 3 connection inside a transaction that is always rolled back: what the
-    test writes is gone afterwards (``commit()`` inside it raises)."""
-    with database_of(pytestconfig).connect() as conn:
-        with conn.transaction(force_rollback=True):
-            yield conn
-
-
-@pytest.fixture
-def attune_registrar(attune_db: psycopg.Connection) -> WorkflowRegistrar:
-    """A ``WorkflowRegistrar`` (update_existing, skip_invalid) on ``attune_db``."""
-    from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
-
-    return WorkflowRegistrar(attune_db, RegistrationOptions(update_existing=True, skip_invalid=True))
