@@ -14,11 +14,11 @@ import pytest
 
 from pytest_attune.collection import STATE_KEY, AttuneSession, state_of
 from pytest_attune.database import DB_KEY, AttuneDatabase
-from pytest_attune.db import REGISTER
 from pytest_attune.fixtures import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
 from pytest_attune.fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
 from pytest_attune.items import VALIDATE, AttuneFile, AttuneItem
 from pytest_attune.options import add_options
+from pytest_attune.register_item import REGISTER
 from pytest_attune.reporting import AttuneDbReporter, AttuneReporter
 
 MARKERS = (

@@ -7,7 +7,7 @@ import pytest
 
 from attune_lint.registrar import containers
 from attune_lint.registrar.provision import provision_database
-from pytest_attune.db import differences_between
+from pytest_attune.register_item import differences_between
 
 
 def test_differences_name_each_differing_leaf() -> None:

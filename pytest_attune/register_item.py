@@ -1,14 +1,9 @@
-"""The database stage of the plugin: ``register`` items.
+"""The ``register`` item kind: each workflow file registered into PostgreSQL, rolled back.
 
 ``--attune-db=auto|require|DSN`` (ini ``attune_db``) adds a ``register`` item to every
 workflow file the pack checks collect: the file is registered with its pack, as the
 platform's registrar would do it, inside a transaction that is always rolled back, and
-the stored row is compared with the normalised model. The fixtures ``attune_db_dsn``,
-``attune_db`` and ``attune_registrar`` (``pytest_attune.fixtures``) give pack authors'
-tests the same database.
-
-The database itself (provisioned on first use, once per process) is
-``pytest_attune.database``.
+the stored row is compared with the normalised model.
 
 Nothing here imports psycopg or the registrar at module level: the plugin is loaded in
 every pytest run of the environment.
@@ -21,16 +16,14 @@ import pytest
 
 from pytest_attune.collection import PackCheck, norm
 from pytest_attune.database import NoDatabase, database_of
-from pytest_attune.items import AttuneFindings, AttuneItem, ItemKind
+from pytest_attune.items import AttuneItem
+from pytest_attune.kinds import AttuneFindings, ItemKind
 
 if TYPE_CHECKING:
     from attune_lint.workspace.pack import LoadedWorkflow, Pack
 
 # How many differing values a failed row check lists before it stops.
 MAX_DIFFERENCES = 8
-
-
-# -- the register item --------------------------------------------------------------------
 
 
 def _pack_of(check: PackCheck) -> Pack | None:
@@ -213,4 +206,3 @@ def differences_between(stored: Any, expected: Any, where: str) -> Iterator[str]
 
 
 REGISTER = ItemKind(name="register", roles=("workflow",), run=run_register, markers=("attune_db",))
-
