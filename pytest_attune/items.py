@@ -1,9 +1,10 @@
 """The collected nodes: one ``pytest.File`` per workflow file or pack host, one item per
 check kind.
 
-Item kinds form a registry on the session state (``AttuneSession.item_kinds``): this
-module declares ``validate``; the database stage appends its own ``register`` kind from
-its ``pytest_configure`` without touching these classes.
+Item kinds (``pytest_attune.kinds``) form a registry on the session state
+(``AttuneSession.item_kinds``): this module declares ``validate``; the database stage's
+``register`` kind (``pytest_attune.register_item``) is appended by the plugin's
+``pytest_configure`` without touching these classes.
 """
 from __future__ import annotations
 
