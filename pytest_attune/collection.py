@@ -2,8 +2,9 @@
 
 The session state lives on ``config.stash`` (never in a module global) so that two
 pytest runs in one process (pytester's in-process runs) never share a cache.
-Nothing here imports the linter at module level: the plugin is loaded in every pytest
-run of the user's environment and must stay cheap while disabled.
+Nothing here imports the linter at module level, not even ``attune_lint.workspace.discovery``
+for its file-name constants: the plugin is loaded in every pytest run of the user's
+environment and must stay cheap while disabled.
 """
 from __future__ import annotations
 
@@ -12,25 +13,17 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pytest
+
+from pytest_attune.kinds import FileRole, ItemKind
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
     from attune_lint.workspace.pack import LoadedWorkflow
     from attune_lint.run.runner import RunResult
     from attune_lint.settings.record import Settings
-
-    from pytest_attune.items import ItemKind
-
-# workflow: a workflow file; pack: the file carrying a pack's own findings (pack.yaml);
-# action: an action file named on the command line (its own findings only).
-FileRole = Literal["workflow", "pack", "action"]
-
-YAML_SUFFIXES = (".yaml", ".yml")
-MANIFEST = "pack.yaml"
-
 
 def norm(path: Path | str) -> Path:
     """An absolute, normalised path (symlinks kept, as the linter keeps them)."""
@@ -205,6 +198,8 @@ class AttuneSession:
         """Cheap test run on every file pytest visits: is it a workflow or a pack host?
         ``named``: the file was named on the command line (an action file then gets its
         own item rather than pytest's "found no collectors")."""
+        from attune_lint.workspace.discovery import MANIFEST, YAML_SUFFIXES, classify
+
         if not file_path.name.endswith(YAML_SUFFIXES):
             return None
         parent = file_path.parent.name
@@ -213,8 +208,6 @@ class AttuneSession:
         root = self.pack_root_of(file_path)
         if root is None:
             return None
-        from attune_lint.workspace.discovery import classify
-
         kind = classify(file_path, root)
         if kind in ("graph", "standalone"):
             return "workflow", root
@@ -254,10 +247,10 @@ class AttuneSession:
         return sorted(found)
 
     def _is_pack(self, folder: Path) -> bool:
+        from attune_lint.workspace.discovery import MANIFEST, looks_like_pack
+
         if (folder / MANIFEST).is_file():
             return True
-        from attune_lint.workspace.discovery import looks_like_pack
-
         return self._configured_covers(folder) and looks_like_pack(folder)
 
     # -- extra roots and why nothing was collected -------------------------------------
@@ -297,7 +290,7 @@ class AttuneSession:
                 return (f"the configured pack roots ({', '.join(_shown(p, self.config.rootpath) for p in outside)}) "
                         f"lie outside the collected paths ({shown}); they are added only when no path "
                         "is given on the command line and pytest starts in the rootdir")
-        from attune_lint.workspace.discovery import find_pack_roots
+        from attune_lint.workspace.discovery import MANIFEST, find_pack_roots
 
         below = [r for p in paths if p.is_dir() for r in find_pack_roots(p) if (r / MANIFEST).is_file()]
         if not below:

@@ -1,21 +1,27 @@
 """Fixtures for pack authors' own Python tests.
 
-They work with or without ``--attune-packs``, and share the session's lint of each
-pack with the collected items (a pack is linted once per session).
+They work with or without ``--attune-packs``. The pack fixtures share the session's lint
+of each pack with the collected items (a pack is linted once per session); the database
+fixtures (``attune_db_dsn``, ``attune_db``, ``attune_registrar``) share the run's
+database with the register items (see ``pytest_attune.database``).
 """
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 
 from pytest_attune.collection import AttuneSession, PackCheck, norm, state_of
+from pytest_attune.database import NoDatabase, database_of
 
 if TYPE_CHECKING:
+    import psycopg
+
     from attune_lint.diagnostics import Diagnostic
+    from attune_lint.registrar.registrar import WorkflowRegistrar
     from attune_lint.workspace.pack import LoadedWorkflow, Pack
     from attune_lint.settings.record import Settings
 
@@ -42,14 +48,14 @@ class AttunePacks:
 def session_pack_roots(state: AttuneSession) -> list[Path]:
     """Configured ``attune_packs`` roots (folders of packs are searched), the packs the
     session collected, or failing both the packs with a pack.yaml below the rootdir."""
-    from attune_lint.workspace.discovery import find_pack_roots
+    from attune_lint.workspace.discovery import MANIFEST, find_pack_roots
 
     roots: set[Path] = set()
     for configured in state.configured:
         roots.update(norm(r) for r in find_pack_roots(configured))
     roots.update(state.checks)
     if not roots:
-        roots.update(norm(r) for r in find_pack_roots(state.config.rootpath) if (r / "pack.yaml").is_file())
+        roots.update(norm(r) for r in find_pack_roots(state.config.rootpath) if (r / MANIFEST).is_file())
     return sorted(roots)
 
 
@@ -125,3 +131,45 @@ def attune_lint_text(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempP
         return lint_text(folder, text, kind, name, pack, settings or state.settings)
 
     return run
+
+
+# -- the database -----------------------------------------------------------------------
+
+
+def _database_or_skip(config: pytest.Config) -> str:
+    try:
+        return database_of(config).dsn()
+    except NoDatabase as exc:
+        missing = exc
+    # Outside the except block: the report shows the reasons, not an exception chain.
+    if missing.fatal:
+        pytest.fail(f"attune: no database: {missing.reason}", pytrace=False)
+    pytest.skip(f"no database: {missing.reason}")
+
+
+@pytest.fixture(scope="session")
+def attune_db_dsn(pytestconfig: pytest.Config) -> str:
+    """The DSN of the run's PostgreSQL, with the ``attune`` schema applied.
+
+    Provisioned as ``--attune-db`` says (``auto`` when the option is off): a test using it
+    is skipped when there is no database in ``auto`` mode and fails in ``require`` mode.
+    Once per session; under xdist once per worker.
+    """
+    return _database_or_skip(pytestconfig)
+
+
+@pytest.fixture
+def attune_db(attune_db_dsn: str, pytestconfig: pytest.Config) -> Iterator[psycopg.Connection]:
+    """A psycopg 3 connection inside a transaction that is always rolled back: what the
+    test writes is gone afterwards (``commit()`` inside it raises)."""
+    with database_of(pytestconfig).connect() as conn:
+        with conn.transaction(force_rollback=True):
+            yield conn
+
+
+@pytest.fixture
+def attune_registrar(attune_db: psycopg.Connection) -> WorkflowRegistrar:
+    """A ``WorkflowRegistrar`` (update_existing, skip_invalid) on ``attune_db``."""
+    from attune_lint.registrar.registrar import RegistrationOptions, WorkflowRegistrar
+
+    return WorkflowRegistrar(attune_db, RegistrationOptions(update_existing=True, skip_invalid=True))

@@ -1,44 +1,24 @@
 """The collected nodes: one ``pytest.File`` per workflow file or pack host, one item per
 check kind.
 
-Item kinds form a registry on the session state (``AttuneSession.item_kinds``): this
-module declares ``validate``; the database stage appends its own ``register`` kind from
-its ``pytest_configure`` without touching these classes.
+Item kinds (``pytest_attune.kinds``) form a registry on the session state
+(``AttuneSession.item_kinds``): this module declares ``validate``; the database stage's
+``register`` kind (``pytest_attune.register_item``) is appended by the plugin's
+``pytest_configure`` without touching these classes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 
-from pytest_attune.collection import FileRole, PackCheck, norm, state_of
+from pytest_attune.collection import PackCheck, norm, state_of
+# AttuneFindings and ItemKind are also reached through this module by other plugins.
+from pytest_attune.kinds import AttuneFindings, FileRole, ItemKind
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
-
-
-class AttuneFindings(Exception):
-    """Raised by an item whose check failed; its text is the whole failure report."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-
-@dataclass(frozen=True)
-class ItemKind:
-    """One check a collected file gets as an item named ``name``.
-
-    ``run`` raises ``AttuneFindings`` (or calls ``pytest.skip``) and may append to the
-    item's ``user_properties``; ``markers`` are added to every item of the kind.
-    """
-
-    name: str
-    roles: tuple[FileRole, ...]
-    run: Callable[[AttuneItem], None]
-    markers: tuple[str, ...] = ()
 
 
 class AttuneFile(pytest.File):

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from pytest_attune.collection import STATE_KEY, AttuneSession, state_of
-from pytest_attune.db import DB_KEY, REGISTER, AttuneDatabase, AttuneDbReporter, add_options
-from pytest_attune.db import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
+from pytest_attune.database import DB_KEY, AttuneDatabase
+from pytest_attune.fixtures import attune_db, attune_db_dsn, attune_registrar  # noqa: F401 - registers the fixtures
 from pytest_attune.fixtures import attune_lint_text, attune_packs, attune_workflow  # noqa: F401 - registers the fixtures
 from pytest_attune.items import VALIDATE, AttuneFile, AttuneItem
-from pytest_attune.reporting import AttuneReporter
+from pytest_attune.options import add_options
+from pytest_attune.register_item import REGISTER
+from pytest_attune.reporting import AttuneDbReporter, AttuneReporter
 
 MARKERS = (
     "attune: an Attune pack check collected by pytest-attune (--attune-packs)",
@@ -27,19 +29,7 @@ MARKERS = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("attune", "Attune packs (pytest-attune)")
-    group.addoption("--attune-packs", action="store_true", dest="attune_packs", default=False,
-                    help="collect every workflow file of the Attune packs among the collected "
-                         "paths (and the ini option attune_packs) as a test item")
-    parser.addini("attune_packs_enabled", type="bool", default=False,
-                  help="collect Attune packs as if --attune-packs were given")
-    parser.addini("attune_packs", type="linelist", default=[],
-                  help="pack roots or folders of packs, relative to the rootdir, collected in "
-                       "addition to testpaths when no path is given on the command line")
-    parser.addini("attune_lint_config", type="string", default="",
-                  help="attune-lint configuration file, relative to the rootdir (default: "
-                       "the project's own, found as attune-lint finds it)")
-    add_options(parser, group)
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,18 +1,22 @@
-"""Outcomes of the Attune items and the terminal summary.
+"""The plugin's lines in the terminal: the outcomes of the Attune items and the summary
+(``AttuneReporter``), and the database lines (``AttuneDbReporter``).
 
-Registered per run (on the run's plugin manager) only when the checks are on. It reads
-outcomes from test reports, not from items, because on the xdist controller the
-reports, with their ``user_properties``, are all there is.
+Each is registered per run (on the run's plugin manager), the first only when the checks
+are on, the second only when ``--attune-db`` is. ``AttuneReporter`` reads outcomes from
+test reports, not from items, because on the xdist controller the reports, with their
+``user_properties``, are all there is.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_attune.collection import AttuneSession
+from pytest_attune.options import OFF
 
-YAML_SUFFIXES = (".yaml", ".yml")
+if TYPE_CHECKING:
+    from pytest_attune.database import AttuneDatabase
 
 
 class AttuneReporter:
@@ -24,6 +28,9 @@ class AttuneReporter:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         """xdist controller: count our items as a worker collected them (the controller
         collects nothing itself); used to say why nothing ran."""
+        # Here rather than at module level: this module loads in every pytest run.
+        from attune_lint.workspace.discovery import YAML_SUFFIXES
+
         ours = sum(1 for nodeid in ids if nodeid.split("::")[0].endswith(YAML_SUFFIXES))
         self.state.collected = max(self.state.collected, ours)
 
@@ -72,3 +79,20 @@ def summary_line(reported: dict[str, dict[str, Any]]) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class AttuneDbReporter:
+    """Header and summary lines about the database (registered when --attune-db is on)."""
+
+    def __init__(self, database: AttuneDatabase) -> None:
+        self.database = database
+
+    def pytest_report_header(self, config: pytest.Config) -> str:
+        setting = self.database.setting or OFF
+        if setting in ("auto", "require"):
+            return f"attune: database {setting} (started on first use, once per process)"
+        return "attune: database at the DSN given (connected on first use)"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.database.provisioned is not None:
+            terminalreporter.write_line(f"attune: database: {self.database.describe()}")

@@ -7,7 +7,7 @@ import pytest
 
 from attune_lint.registrar import containers
 from attune_lint.registrar.provision import provision_database
-from pytest_attune.db import differences_between
+from pytest_attune.register_item import differences_between
 
 
 def test_differences_name_each_differing_leaf() -> None:
@@ -52,7 +52,7 @@ def test_provision_passes_image_and_network_to_the_container_backend(monkeypatch
 
 def test_a_missing_database_is_asked_for_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from attune_lint.registrar import provision
-    from pytest_attune.db import AttuneDatabase, NoDatabase
+    from pytest_attune.database import AttuneDatabase, NoDatabase
 
     calls: list[tuple[Any, ...]] = []
 
@@ -73,7 +73,7 @@ def test_a_missing_database_is_asked_for_once(monkeypatch: pytest.MonkeyPatch) -
 def test_close_stops_the_database_it_started() -> None:
     psycopg = pytest.importorskip("psycopg")
     from plugin_db_kit import db_mode
-    from pytest_attune.db import AttuneDatabase, NoDatabase
+    from pytest_attune.database import AttuneDatabase, NoDatabase
 
     database = AttuneDatabase(db_mode())
     try:
