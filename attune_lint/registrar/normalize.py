@@ -22,13 +22,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from attune_lint.check.workflow_view import LEGACY_TASK_KEYS
+from attune_lint.check.workflow_view import LEGACY_CONDITIONS, LEGACY_TRANSITIONS
 from attune_lint.workspace.pack import LoadedWorkflow
 
 DEFAULT_CANCELLATION_POLICY = "allow_finish"
-SUCCEEDED = "{{ succeeded() }}"
-FAILED = "{{ failed() }}"
-TIMED_OUT = "{{ timed_out() }}"
 
 
 def yaml_text(value: Any) -> Any:
@@ -84,8 +81,7 @@ def legacy_transitions(task: dict[str, Any]) -> list[dict[str, Any]]:
     Returns ``[]`` when the task has no legacy transitions and no task-level publish.
     """
     transitions: list[dict[str, Any]] = []
-    for key, when in (("on_success", SUCCEEDED), ("on_failure", FAILED),
-                      ("on_complete", None), ("on_timeout", TIMED_OUT)):
+    for key, when in LEGACY_CONDITIONS.items():  # the platform's order
         target = task.get(key)
         if target is not None:
             transition: dict[str, Any] = {"do": [yaml_text(target)]}
@@ -104,7 +100,7 @@ def legacy_transitions(task: dict[str, Any]) -> list[dict[str, Any]]:
         if succeeded_at is not None:
             transitions[succeeded_at]["publish"] = publish
         elif not transitions:
-            transitions.append({"when": SUCCEEDED, "publish": publish})
+            transitions.append({"when": LEGACY_CONDITIONS["on_success"], "publish": publish})
         else:  # attached to the first transition whatever its condition
             transitions[0]["publish"] = publish
     # Key order as the struct serialises it: when, publish, do.
@@ -191,7 +187,7 @@ def _legacy_as_stored(task: dict[str, Any]) -> dict[str, Any]:
     if _list(task.get("next")):
         return {}
     out: dict[str, Any] = {}
-    for key in ("on_success", "on_failure", "on_complete", "on_timeout"):
+    for key in LEGACY_TRANSITIONS:
         if task.get(key) is not None:
             out[key] = yaml_text(task[key])
     decision = [
