@@ -181,6 +181,6 @@ def _register(pack_roots: list[str], db: str) -> int:
         print("attune-lint: this attune-lint has no 'register' command; cannot run the registration check",
               file=sys.stderr)
         return EXIT_USAGE
-    from attune_lint.cli import main
+    from attune_lint.commands import register
 
-    return main(["register", "--dry-run", "--db", db, *[root or "." for root in pack_roots]])
+    return register.run_argv(["--dry-run", "--db", db, *[root or "." for root in pack_roots]])

@@ -41,6 +41,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def run_argv(argv: list[str]) -> int:
+    """Run ``register`` with ``argv`` as its arguments; the git hooks' registration check
+    calls this, so a hook never goes back up through the command line entry point."""
+    parser = argparse.ArgumentParser(prog="attune-lint")
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["register", *argv])
+    return int(args.run(args))
+
+
 def _have_psycopg() -> bool:
     try:
         import psycopg  # noqa: F401

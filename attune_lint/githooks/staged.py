@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
+from attune_lint.workspace.discovery import MANIFEST, layout_depth
+
 # Pack files a hook reacts to; ``.pre-commit-hooks.yaml`` repeats these two patterns (a test
 # keeps them equal). The exclusion mirrors discovery: hidden folders (.github/workflows is a
 # CI folder, not a pack), virtual environments and caches are never packs.
@@ -30,7 +32,6 @@ EXCLUDE_PATTERN = r"(^|/)(\.[^/]*|node_modules|venv|__pycache__)/"
 _PACK_FILE = re.compile(PACK_FILE_PATTERN)
 _EXCLUDED = re.compile(EXCLUDE_PATTERN)
 
-MANIFEST = "pack.yaml"
 ZERO_SHA = re.compile(r"^0+$")
 GITLINK_MODE = "160000"
 
@@ -170,8 +171,6 @@ def pack_root_of(path: str, files: set[str]) -> str | None:
         candidate = MANIFEST if str(folder) == "." else f"{folder}/{MANIFEST}"
         if candidate in files:
             return "" if str(folder) == "." else str(folder)
-    from attune_lint.workspace.discovery import layout_depth
-
     parts = PurePosixPath(path).parts
     depth = layout_depth(("", *parts))  # a repository-relative path: its root is a folder too
     return "/".join(parts[:-depth]) if depth is not None else None
