@@ -11,6 +11,7 @@ import json
 from typing import Any, Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
+from attune_lint.workspace.discovery import classify_content
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, head_span, key_at_path, node_at_path
 from attune_lint.rule import Rule
@@ -127,15 +128,9 @@ def schema_kind(ctx: CheckContext) -> str | None:
     """Which schema applies: by location, or, for a file outside any pack, by content."""
     if ctx.kind != "unknown":
         return ctx.kind
-    root = ctx.root
-    keys = set(root.keys()) if root is not None else set()
-    if "tasks" in keys:
-        return "standalone" if "ref" in keys else "graph"
-    if keys & {"workflow_file", "runner_type", "entry_point"}:
-        return "action"
-    if ctx.file_path.name == "pack.yaml":
-        return "pack"
-    return None
+    keys = set(ctx.root.keys()) if ctx.root is not None else set()
+    kind = classify_content(keys, ctx.file_path.name)
+    return None if kind == "unknown" else kind
 
 
 def check(ctx: CheckContext) -> Iterable[Diagnostic]:

@@ -91,10 +91,11 @@ def _yaml_files(folder: Path) -> list[Path]:
     return [Path(p) for p in yaml_file_paths(str(folder))]
 
 
-def classify(path: Path, pack_root: Path | None) -> FileKind:
-    """What kind of Attune file ``path`` is, from where it stands in its pack."""
+def classify(path: Path, pack_root: Path | None = None) -> FileKind:
+    """What kind of Attune file ``path`` is, from where it stands: in its pack (the layout
+    of §1.3, exactly), or, for a file outside any pack, by the folders it sits in."""
     if pack_root is None:
-        return "unknown"
+        return _kind_by_folders(path)
     try:
         relative = path.resolve().relative_to(pack_root.resolve())
     except ValueError:
@@ -108,6 +109,28 @@ def classify(path: Path, pack_root: Path | None) -> FileKind:
         return "graph"
     if len(parts) == 2 and parts[0] == "workflows" and is_yaml_name(parts[1]):
         return "standalone"
+    return "unknown"
+
+
+def _kind_by_folders(path: Path) -> FileKind:
+    if path.name == MANIFEST:
+        return "pack"
+    if path.parent.name == "workflows":
+        return "graph" if path.parent.parent.name == "actions" else "standalone"
+    if path.parent.name == "actions":
+        return "action"
+    return "unknown"
+
+
+def classify_content(keys: set[str], file_name: str) -> FileKind:
+    """For a file whose place says nothing (``unknown``): the kind its top-level keys show,
+    so that a loose example file is still validated against the right schema."""
+    if "tasks" in keys:
+        return "standalone" if "ref" in keys else "graph"
+    if keys & {"workflow_file", "runner_type", "entry_point"}:
+        return "action"
+    if file_name == MANIFEST:
+        return "pack"
     return "unknown"
 
 

@@ -177,7 +177,7 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
         workspace.packs.append(pack)
         _add_pack_targets(workspace, pack, store, chosen)
     for path in selection.lone_files:
-        kind = _guess_kind(path)
+        kind = discovery.classify(path)
         document = store.get(path)
         workspace.targets.append(Target(path, kind, document))
     return workspace
@@ -217,7 +217,7 @@ def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
         if not selected(path):
             continue
         workspace.workflows.append(workflow)
-        kind: FileKind = "standalone" if workflow.file.path.parent.name == "workflows" and workflow.file.path.parent.parent == pack.root else "graph"
+        kind = discovery.classify(workflow.file.path)  # by its folders: a symlinked file keeps its kind
         workspace.targets.append(Target(workflow.file.path, kind, workflow.document, pack, workflow))
         seen.add(path)
     if wanted is not None:
@@ -227,15 +227,3 @@ def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
                 continue
             if path.is_file():
                 workspace.targets.append(Target(path, kind, store.get(path), pack))
-
-
-def _guess_kind(path: Path) -> FileKind:
-    if path.name == discovery.MANIFEST:
-        return "pack"
-    if path.parent.name == "workflows" and path.parent.parent.name == "actions":
-        return "graph"
-    if path.parent.name == "workflows":
-        return "standalone"
-    if path.parent.name == "actions":
-        return "action"
-    return "unknown"
