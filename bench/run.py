@@ -107,19 +107,13 @@ def corpus_files(corpus: Path) -> dict[str, list[Path]]:
     return kinds
 
 
-def cli_supports(*flags: str) -> bool:
-    done = subprocess.run(["attune-lint", "check", "--help"], capture_output=True, text=True)
-    return all(flag in done.stdout for flag in flags)
-
-
-def checker_argv(corpus: Path, jobs: int | None, cache: Path | None, integrated: bool) -> list[str]:
-    """attune-lint check with the given jobs/cache (the real flags once check.py has them)."""
+def checker_argv(corpus: Path, jobs: int | None, cache: Path | None) -> list[str]:
+    """attune-lint check with the given jobs and cache folder (None: --no-cache)."""
     flags: list[str] = []
     if jobs is not None:
         flags += ["--jobs", str(jobs)]
     flags += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
-    base = ["attune-lint", "check"] if integrated else [PY, str(HERE / "driver.py")]
-    return [*base, *flags, "-q", "--no-snippet", "--no-config", str(corpus)]
+    return ["attune-lint", "check", *flags, "-q", "--no-snippet", "--no-config", str(corpus)]
 
 
 def start_database() -> tuple[object | None, str | None, str]:
@@ -208,14 +202,14 @@ def profile(corpus: Path, packs: int = 4) -> None:
         "profiler = cProfile.Profile(); profiler.enable(); result = lint(paths); profiler.disable()\n"
         "print(result.files_checked, 'files')\n"
         "stats = pstats.Stats(profiler); total = stats.total_tt\n"
-        "areas = {'yaml compose (libyaml + tree)': ('yaml_loader.py', 'yaml/'),\n"
+        "areas = {'yaml compose (libyaml + tree)': ('document/reader.py', 'yaml/'),\n"
         "         'jsonschema validation': ('jsonschema/', 'referencing/', 'rules/structure.py'),\n"
         "         'expressions/templates': ('expressions/', 'rules/templates.py', 'rules/expression_names.py'),\n"
-        "         'graph + workflow model': ('rules/graph.py', 'workflow_model.py'),\n"
+        "         'graph + workflow model': ('rules/graph.py', 'check/workflow_view.py'),\n"
         "         'references/gotchas': ('rules/references.py', 'rules/gotchas.py'),\n"
-        "         'tree helpers (to_python, get)': ('yamltree.py',),\n"
-        "         'suppressions/settings/checker': ('suppressions.py', 'settings.py', 'checker.py'),\n"
-        "         'discovery/loader': ('discovery.py', 'loader.py', 'pathlib.py')}\n"
+        "         'tree helpers (to_python, get)': ('document/tree.py',),\n"
+        "         'suppressions/settings/checker': ('check/suppressions.py', 'settings/', 'check/checker.py'),\n"
+        "         'discovery/loader': ('workspace/', 'pathlib.py')}\n"
         "own = {k: 0.0 for k in areas}; other = 0.0\n"
         "for (file, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():\n"
         "    for area, keys in areas.items():\n"
@@ -292,9 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = corpus_files(corpus)
     files = sum(len(v) for v in kinds.values())
     workflows = len(kinds["graph"]) + len(kinds["standalone"])
-    integrated = cli_supports("--jobs", "--no-cache", "--cache-dir")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; "
-          f"{'attune-lint check --jobs/--no-cache' if integrated else 'bench/driver.py (check.py without --jobs yet)'}; "
           f"{args.reps} repetitions each")
     cache_dir = work / "cache"
     schemas = {}
@@ -305,7 +297,6 @@ def main(argv: list[str] | None = None) -> int:
     measures: dict[str, Measure] = {}
     # Warm-up, untimed: byte code compiled, files in the page cache, for every tool alike.
     for argv in (["attune-lint", "check", "-q", "--no-config", str(REPO / "examples" / "packs")],
-                 [PY, str(HERE / "driver.py"), "--no-cache", "-q", "--no-config", str(REPO / "examples" / "packs")],
                  ["check-jsonschema", "--schemafile", str(schemas["graph"]), str(kinds["graph"][0] if kinds["graph"] else kinds["standalone"][0])],
                  ["yamllint", str(REPO / "examples")], [PY, "-m", "pytest", "--version"],
                  ["attune-lint", "register", "--help"], ["cat", *map(str, (p for v in kinds.values() for p in v))]):
@@ -320,12 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         repeat(measure, args.reps, *commands, **kw)  # type: ignore[arg-type]
 
     run("serial", Measure("attune-lint check (serial, no cache)", files),
-        checker_argv(corpus, 1, None, integrated) if integrated else
-        ["attune-lint", "check", "-q", "--no-snippet", "--no-config", str(corpus)])
+        checker_argv(corpus, 1, None))
     run("parallel", Measure(f"attune-lint check --jobs {args.jobs} (no cache)", files),
-        checker_argv(corpus, args.jobs, None, integrated))
+        checker_argv(corpus, args.jobs, None))
     run("cached", Measure("attune-lint check, cached re-run (unchanged)", files),
-        checker_argv(corpus, args.jobs, cache_dir, integrated), warm=True)
+        checker_argv(corpus, args.jobs, cache_dir), warm=True)
     jsonschema_cmds = [["check-jsonschema", "--schemafile", str(schemas[k]), *map(str, v)] for k, v in kinds.items() if v]
     run("jsonschema", Measure("check-jsonschema (attune-lint's schemas)", files), *jsonschema_cmds)
     run("yamllint", Measure("yamllint (default config)", files), ["yamllint", "-f", "parsable", str(corpus)])
@@ -338,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         # --no-cache: the pre-commit case checks a file that just changed, never a cache hit
         run(f"onefile-{kind}", Measure(f"attune-lint, one {label}", 1),
-            ["attune-lint", "check", *(["--no-cache"] if integrated else []), "-q", "--no-snippet",
+            ["attune-lint", "check", "--no-cache", "-q", "--no-snippet",
              "--no-config", str(path)])
         run(f"onefile-{kind}-peer", Measure(f"check-jsonschema, one {label}", 1),
             ["check-jsonschema", "--schemafile", str(schemas[kind]), str(path)])

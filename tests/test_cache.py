@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from attune_lint.run import cache
-from attune_lint.run.cache import CachedLinter, default_cache_dir, lint_cached
+from attune_lint.cli import main
+from attune_lint.run.cache import CachedLinter, default_cache_dir
 from attune_lint.run.runner import RunResult, lint
 from attune_lint.settings.record import Settings
 
@@ -153,18 +154,19 @@ def test_no_cache_neither_reads_nor_writes(packs: Path, store: Path) -> None:
     linter = CachedLinter(store, enabled=False, jobs=1)
     _same(lint([packs]), linter.lint([packs]))
     assert linter.stats.bypassed and not store.exists()
-    lint_cached([packs], cache_dir=store, jobs=1)
+    lint([packs], jobs=1, cache=store)
     for entry in _entries(store):  # poison the cache: a bypassing run must not read it
         entry.write_text(json.dumps(json.loads(entry.read_text()) | {"targets": []}))
-    _same(lint([packs]), lint_cached([packs], no_cache=True, cache_dir=store, jobs=1))
+    _same(lint([packs]), lint([packs], jobs=1, cache=None))
 
 
 def test_environment_variable_bypasses(packs: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = ["check", "-q", "--no-config", "--exit-zero", "--jobs", "1", "--cache-dir", str(store), str(packs)]
     monkeypatch.setenv("ATTUNE_LINT_NO_CACHE", "1")
-    _same(lint([packs]), lint_cached([packs], cache_dir=store, jobs=1))
+    assert main(argv) == 0
     assert not store.exists()
     monkeypatch.setenv("ATTUNE_LINT_NO_CACHE", "0")
-    lint_cached([packs], cache_dir=store, jobs=1)
+    assert main(argv) == 0
     assert _entries(store)
 
 

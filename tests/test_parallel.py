@@ -103,11 +103,11 @@ def test_small_runs_stay_serial(generated: Path) -> None:
     files = parallel.plan([generated]).files
     assert files > 40
     small = parallel.lint_parallel([generated], jobs=2, min_files=files + 1)
-    assert type(small) is RunResult and small.workspace.workflows  # the plain serial result
+    assert small.workspace.workflows  # the serial result keeps the loaded workflows
     one_job = parallel.lint_parallel([generated], jobs=1, min_files=0)
-    assert type(one_job) is RunResult
+    assert one_job.workspace.workflows
     split = parallel.lint_parallel([generated], jobs=2, min_files=files)
-    assert type(split) is not RunResult and not split.workspace.workflows  # light, from workers
+    assert not split.workspace.workflows and split.lazy_sources == {}  # from workers: no trees
 
 
 def test_split_is_contiguous_and_balanced(generated: Path) -> None:
@@ -123,3 +123,15 @@ def test_default_jobs_is_the_core_count() -> None:
     import os
 
     assert parallel.default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_one_entry_gives_the_same_findings_every_way(generated: Path, tmp_path: Path) -> None:
+    """``run.lint`` is the only entry: serial, over workers, cold and warm cache alike."""
+    from attune_lint.run import lint
+
+    serial = lint([generated])
+    assert serial.workspace.workflows  # jobs=1 without cache: the serial run, trees kept
+    _same(serial, lint([generated], jobs=2))
+    _same(serial, lint([generated], jobs=2, cache=tmp_path / "cache"))  # cold: fills it
+    assert any((tmp_path / "cache").iterdir())
+    _same(serial, lint([generated], jobs=1, cache=tmp_path / "cache"))  # warm: read back

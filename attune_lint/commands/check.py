@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     from attune_lint.report import baseline as baseline_file
     from attune_lint.settings.file import ConfigError, describe
     from attune_lint.report import reporter, text
-    from attune_lint.run.cache import lint_cached
+    from attune_lint.run import lint
 
     if args.max_file_size is not None and args.max_file_size <= 0:
         return _error("attune-lint: --max-file-size must be a positive number of bytes")
@@ -155,8 +155,10 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:  # a mistyped path must not pass a CI job, not even with --exit-zero
         return _error("attune-lint: no such file or folder: " + ", ".join(missing))
-    result = lint_cached(args.paths or ["."], settings, no_cache=args.no_cache, jobs=args.jobs,
-                         cache_dir=args.cache_dir)
+    # ATTUNE_LINT_NO_CACHE set to anything but 0/empty bypasses the cache, as --no-cache does
+    no_cache = args.no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
+    result = lint(args.paths or ["."], settings, jobs=args.jobs,
+                  cache=None if no_cache else (args.cache_dir or True))
     accepted = False
     try:
         if args.write_baseline:

@@ -115,6 +115,22 @@ def read_yaml_file(path: Path | str, display_path: str | None = None,
     return load_yaml_bytes(data, shown)
 
 
+def read_source(path: Path | str, display_path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> SourceFile | None:
+    """The ``SourceFile`` that ``read_yaml_file`` would make for ``path`` (None where it makes
+    none: unreadable, too large, not UTF-8), without composing the YAML: for a snippet of a
+    file whose findings came from another process or from the cache."""
+    try:
+        if os.stat(path).st_size > max_file_size:
+            return None
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if text.startswith("\ufeff"):
+        return SourceFile(display_path, text[1:], True)
+    return SourceFile(display_path, text)
+
+
 def load_yaml_bytes(data: bytes, display_path: str) -> YamlDocument:
     """Decode UTF-8 (reporting a BOM or a bad byte at its position) and load."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -39,7 +39,7 @@ from attune_lint.files import write_atomic
 
 if TYPE_CHECKING:
     from attune_lint.run.parallel import Plan, ShareResult
-    from attune_lint.run.runner import RunResult
+    from attune_lint.run.result import RunResult
     from attune_lint.settings.record import Settings
 
 FORMAT = 1  # bump when the stored layout changes
@@ -506,11 +506,3 @@ def _decode(row: list[Any]) -> Diagnostic:
         suggestion=suggestion, fix=None if fix is None else Fix(Span(*fix[0]), fix[1]),
         related=tuple((p, Span(*s), note) for p, s, note in related),
     )
-
-
-def lint_cached(paths: Sequence[Path | str], settings: Settings | None = None, *, no_cache: bool = False,
-                jobs: int | None = None, cache_dir: Path | str | None = None) -> RunResult:
-    """One run through the cache (``no_cache``, or ``ATTUNE_LINT_NO_CACHE`` set to anything
-    but ``0``/empty, bypasses it: no read, no write)."""
-    bypass = no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
-    return CachedLinter(cache_dir, enabled=not bypass, jobs=jobs).lint(paths, settings)

@@ -15,16 +15,20 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
+from attune_lint.check.checker import check_workspace
 from attune_lint.diagnostics import Diagnostic
-
-if TYPE_CHECKING:  # heavy modules stay out of start-up; they load with the first check
-    from attune_lint.workspace.workspace import Workspace
-    from attune_lint.run.runner import RunResult
-    from attune_lint.settings.record import Settings
+from attune_lint.document.reader import SourceFile, YamlDocument
+from attune_lint.run.gc_pause import gc_paused
+from attune_lint.run.result import RunResult
+from attune_lint.run.serial import lint_serial, load_workspace
+from attune_lint.settings.record import Settings
+from attune_lint.workspace import discovery
+from attune_lint.workspace.discovery import PackListing
+from attune_lint.workspace.pack import Pack
+from attune_lint.workspace.workspace import DocumentStore, Target, Workspace, load_pack
 
 # Below this many files a serial run is faster than starting worker processes (measured
 # with bench/run.py on a 2-core machine; see bench/README.md).
@@ -105,33 +109,8 @@ class Plan:
         return [str(p) for p in self.lone_files] + [str(p) for p in self.missing]
 
 
-@dataclass
-class PackListing:
-    """``discovery.PackFiles`` as plain strings, read with ``os.scandir`` (no stat per file:
-    the cache lists every pack on every run, and pathlib would cost more than the lookups)."""
-
-    manifest: str
-    actions: list[str]
-    standalone: list[str]
-    graphs: list[str]
-
-    @classmethod
-    def scan(cls, root: Path) -> "PackListing":
-        base = str(root)
-        manifest = os.path.join(base, "pack.yaml")
-        from attune_lint.workspace.discovery import yaml_file_paths
-
-        return cls(manifest, yaml_file_paths(os.path.join(base, "actions")),
-                   yaml_file_paths(os.path.join(base, "workflows")),
-                   yaml_file_paths(os.path.join(base, "actions", "workflows")))
-
-    def all_files(self) -> list[str]:
-        return [self.manifest, *self.actions, *self.standalone, *self.graphs]
-
-
 def plan(paths: Sequence[Path | str]) -> Plan:
     """Discover what ``paths`` select, without reading any YAML."""
-    from attune_lint.workspace import discovery
     selection = discovery.select(paths)
     packs: list[tuple[Path, tuple[Path, ...] | None]] = []
     counts: list[int] = []
@@ -174,10 +153,6 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
 
     Mirrors ``run.lint`` (load, exclude, check) for the share's packs.
     """
-    from attune_lint.check.checker import check_workspace
-    from attune_lint.run.gc_pause import gc_paused
-    from attune_lint.run.runner import load_workspace
-
     with gc_paused():
         workspace = load_workspace(share.paths, settings)
         all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
@@ -193,8 +168,6 @@ def check_share(share: Share, settings: Settings) -> ShareResult:
 
 def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int) -> None:
     """Put the run's other packs into ``workspace.packs``, in the serial run's (sorted) order."""
-    from attune_lint.workspace.workspace import DocumentStore
-
     own = {Path(os.path.normpath(p.root)): p for p in workspace.packs}
     store: DocumentStore | None = None
     reuse = _worker_neighbours
@@ -217,37 +190,31 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_
     workspace.packs = packs
 
 
-def _neighbour_pack(root: Path, store: Any) -> Any:
+class NeighbourPack(Pack):
+    """Another share's pack: manifest read now, action files only when a check asks."""
 
-    manifest_path = root / "pack.yaml"
-    manifest = store.get(manifest_path) if manifest_path.is_file() else None
-    pack = _neighbour_class()(root=root, manifest_path=manifest_path, manifest=manifest,
-                              manifest_data=manifest.data if manifest is not None else {})
-    pack.__dict__["_store"] = store
-    return pack
+    def __init__(self, root: Path, store: DocumentStore) -> None:
+        manifest_path = root / discovery.MANIFEST
+        manifest = store.get(manifest_path) if manifest_path.is_file() else None
+        super().__init__(root=root, manifest_path=manifest_path, manifest=manifest,
+                         manifest_data=manifest.data if manifest is not None else {})
+        self._store = store
+
+    @property  # type: ignore[override]
+    def actions(self) -> list[Any]:
+        loaded = self.__dict__.get("_actions")
+        if loaded is None:
+            loaded = self.__dict__["_actions"] = load_pack(self.root, self._store).actions
+        return loaded
+
+    @actions.setter
+    def actions(self, value: list[Any]) -> None:
+        # The dataclass __init__ assigns the default []; keep it lazy until read.
+        self.__dict__["_actions"] = value or None
 
 
-@lru_cache(maxsize=1)
-def _neighbour_class() -> type:
-    from attune_lint.workspace.workspace import load_pack
-    from attune_lint.workspace.pack import Pack
-
-    class NeighbourPack(Pack):
-        """Another share's pack: manifest read now, action files only when a check asks."""
-
-        @property  # type: ignore[override]
-        def actions(self) -> list[Any]:
-            loaded = self.__dict__.get("_actions")
-            if loaded is None:
-                loaded = self.__dict__["_actions"] = load_pack(self.root, self.__dict__["_store"]).actions
-            return loaded
-
-        @actions.setter
-        def actions(self, value: list[Any]) -> None:
-            # The dataclass __init__ assigns the default []; keep it lazy until read.
-            self.__dict__["_actions"] = value or None
-
-    return NeighbourPack
+def _neighbour_pack(root: Path, store: DocumentStore) -> Pack:
+    return NeighbourPack(root, store)
 
 
 def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResult:
@@ -291,81 +258,13 @@ def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[S
 
 
 def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
-    """A ``RunResult`` reporters can use: light targets (no trees), sources for snippets."""
-    from attune_lint.workspace.workspace import Workspace
-    from attune_lint.document.reader import SourceFile, YamlDocument
-
+    """A ``RunResult`` reporters can use: targets without trees, sources for snippets."""
     workspace = Workspace(problems=list(merged.problems))
-    light = _light_target_class()
     for path, kind, display in merged.targets:
         text = merged.sources.get(display)
         source = SourceFile(display, text) if text is not None else None
-        workspace.targets.append(light(path, kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
-    result = _indexed_result(merged.diagnostics, workspace, settings, seconds)
-    result.__dict__["_lazy"] = dict(merged.lazy_sources)
-    return result
-
-
-def read_source(path: str, display: str, max_file_size: int) -> Any:
-    """The ``SourceFile`` the loader would have made for ``path`` (None where it makes none:
-    unreadable, too large, not UTF-8)."""
-    from attune_lint.document.reader import SourceFile
-
-    try:
-        if os.stat(path).st_size > max_file_size:
-            return None
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if text.startswith("\ufeff"):
-        return SourceFile(display, text[1:], True)
-    return SourceFile(display, text)
-
-
-@lru_cache(maxsize=1)
-def _light_target_class() -> type:
-    from attune_lint.workspace.workspace import Target
-
-    class LightTarget(Target):
-        """A target as reporters see it; its ``Path`` is made only when asked for (thousands
-        of them are made per run, most never asked)."""
-
-        @property  # type: ignore[override]
-        def path(self) -> Path:
-            value = self.__dict__["_path"]
-            if not isinstance(value, Path):
-                value = self.__dict__["_path"] = Path(value)
-            return value
-
-        @path.setter
-        def path(self, value: Path | str) -> None:
-            self.__dict__["_path"] = value
-
-    return LightTarget
-
-
-def _indexed_result(diagnostics: list[Diagnostic], workspace: Workspace, settings: Settings,
-                    seconds: float) -> RunResult:
-    from attune_lint.run.runner import RunResult
-
-    class IndexedRunResult(RunResult):
-        """``line_of`` through a dict: reporters call it once per finding."""
-
-        def line_of(self, path: str, line: int) -> str:
-            index = self.__dict__.get("_sources")
-            if index is None:
-                index = {t.display: t.document.source for t in self.workspace.targets
-                         if t.document.source is not None}
-                self.__dict__["_sources"] = index
-            source = index.get(path)
-            if source is None:
-                lazy = self.__dict__.get("_lazy") or {}
-                if path in lazy:
-                    source = index[path] = read_source(lazy.pop(path), path, self.settings.max_file_size)
-            return source.line_text(line) if source is not None else ""
-
-    return IndexedRunResult(diagnostics, workspace, settings, seconds)
+        workspace.targets.append(Target(Path(path), kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
+    return RunResult(merged.diagnostics, workspace, settings, seconds, lazy_sources=dict(merged.lazy_sources))
 
 
 def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None, jobs: int | None = None,
@@ -376,16 +275,12 @@ def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None,
     files, the run is the plain serial ``run.lint`` (starting workers would cost more).
     The diagnostics equal the serial run's, in the same (sorted) order.
     """
-    from attune_lint.settings.record import Settings as _Settings
-
-    settings = settings or _Settings()
+    settings = settings or Settings()
     jobs = default_jobs() if jobs is None else max(1, jobs)
     started = time.perf_counter()
     found = plan(paths)
     if jobs == 1 or found.files < min_files or len(found.packs) < 2:
-        from attune_lint.run.runner import lint
-
-        return lint(paths, settings)
+        return lint_serial(paths, settings)
     shares = split(found, min(len(found.packs), jobs * SHARES_PER_JOB))
     extra = found.extra_paths()
     if extra:

@@ -146,15 +146,38 @@ class PackFiles:
 
     @classmethod
     def scan(cls, root: Path) -> "PackFiles":
+        listing = PackListing.scan(root)
         return cls(
             root=root,
             manifest=root / MANIFEST,
-            actions=_yaml_files(root / "actions"),
-            standalone=_yaml_files(root / "workflows"),
-            graphs=_yaml_files(root / "actions" / "workflows"),
+            actions=[Path(p) for p in listing.actions],
+            standalone=[Path(p) for p in listing.standalone],
+            graphs=[Path(p) for p in listing.graphs],
         )
 
     def all_files(self) -> list[Path]:
+        return [self.manifest, *self.actions, *self.standalone, *self.graphs]
+
+
+@dataclass
+class PackListing:
+    """``PackFiles`` as plain strings, read with ``os.scandir`` (no stat per file:
+    the cache lists every pack on every run, and pathlib would cost more than the lookups)."""
+
+    manifest: str
+    actions: list[str]
+    standalone: list[str]
+    graphs: list[str]
+
+    @classmethod
+    def scan(cls, root: Path) -> "PackListing":
+        base = str(root)
+        manifest = os.path.join(base, MANIFEST)
+        return cls(manifest, yaml_file_paths(os.path.join(base, "actions")),
+                   yaml_file_paths(os.path.join(base, "workflows")),
+                   yaml_file_paths(os.path.join(base, "actions", "workflows")))
+
+    def all_files(self) -> list[str]:
         return [self.manifest, *self.actions, *self.standalone, *self.graphs]
 
 

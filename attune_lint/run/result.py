@@ -1,0 +1,44 @@
+"""The result of a lint run, as reporters, the baseline and the registrar read it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from attune_lint.diagnostics import Diagnostic
+from attune_lint.document.reader import SourceFile, read_source
+from attune_lint.settings.record import Settings
+from attune_lint.workspace.workspace import Workspace
+
+
+@dataclass
+class RunResult:
+    """What a run hands to reporters: the diagnostics, what was checked, and the text of
+    the files the diagnostics point into (for snippets and baselines)."""
+
+    diagnostics: list[Diagnostic]
+    workspace: Workspace
+    settings: Settings
+    seconds: float
+    extra: dict[str, object] = field(default_factory=dict)
+    # reporters' notes (baseline counts ...)
+    # Files whose text a parallel or cached run did not keep: read when a snippet needs them.
+    lazy_sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _sources: dict[str, SourceFile | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.workspace.targets)
+
+    @property
+    def failed(self) -> bool:
+        return self.settings.fails(self.diagnostics)
+
+    def line_of(self, path: str, line: int) -> str:
+        """Source text of ``line`` in the file shown as ``path`` ('' when unknown)."""
+        if self._sources is None:  # one lookup table, not a scan of every target per finding
+            self._sources = {t.display: t.document.source for t in reversed(self.workspace.targets)
+                             if t.document.source is not None}
+        source = self._sources.get(path)
+        if source is None and path in self.lazy_sources:
+            source = self._sources[path] = read_source(self.lazy_sources.pop(path), path,
+                                                       self.settings.max_file_size)
+        return source.line_text(line) if source is not None else ""

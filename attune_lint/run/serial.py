@@ -1,0 +1,30 @@
+"""A run in this process: load the workspace, check it (the other ways of running end here)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Sequence
+
+from attune_lint.check.checker import check_workspace
+from attune_lint.run.gc_pause import gc_paused
+from attune_lint.run.result import RunResult
+from attune_lint.settings.record import Settings
+from attune_lint.workspace.pack import LoaderConfig
+from attune_lint.workspace.workspace import Workspace, load_paths
+
+
+def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
+    started = time.perf_counter()
+    with gc_paused():
+        workspace = load_workspace(paths, settings)
+        diagnostics = check_workspace(workspace, settings)
+    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
+
+
+def load_workspace(paths: Sequence[Path | str], settings: Settings) -> Workspace:
+    """What a run checks: the files below ``paths``, less the excluded ones."""
+    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
+    if settings.exclude:
+        workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
+    return workspace
+
