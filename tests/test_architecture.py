@@ -175,3 +175,17 @@ def test_the_stage_check_sees_a_function_level_import(tmp_path: Path) -> None:
     known = {"attune_lint.document.reader", "attune_lint.run", "attune_lint.run.runner", "attune_lint.check",
              "attune_lint.check.checker"}
     assert _imports("attune_lint.document.reader", source, known) == {"attune_lint.run.runner"}
+
+
+def test_documentation_stays_inside_the_repository() -> None:
+    """A clone has no ../shared: the README and docs/ must not send readers there."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    outside = [page.name for page in pages if "../shared" in page.read_text(encoding="utf-8")]
+    assert outside == []
+
+
+def test_architecture_doc_names_every_stage_folder() -> None:
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    folders = sorted(p.name for p in (REPO / "attune_lint").iterdir()
+                     if p.is_dir() and (p / "__init__.py").exists())
+    assert [f for f in folders if f"`{f}/" not in text] == []
