@@ -111,9 +111,11 @@ def check(tmp_path: Path, files: dict[str, str | bytes], expected: Sequence[Expe
     subject = _subject(files)
     got = findings(result, only)
     if subject is not None and all(len(e) == 3 for e in expected) and all(g[0] == subject for g in got):
-        assert [g[1:] for g in got] == list(expected)
+        short = [g[1:] for g in got]
+        assert short == list(expected), f"found {short}, expected {list(expected)} (in {subject})"
     else:
-        assert got == [_full(e, subject) for e in expected]
+        wanted = [_full(e, subject) for e in expected]
+        assert got == wanted, f"found {got}, expected {wanted}"
     return result
 
 
