@@ -18,7 +18,8 @@ must report in it as ``(code, line, column)``::
 The texts are dedented and their first blank line dropped, so line 1 is the line after the
 opening quotes. Paths are relative to the folder of a pack ``acme`` (its ``pack.yaml`` is
 supplied when the case does not write one); a path starting with ``packs/`` is relative to
-the folder holding the packs instead, for cases about the pack folder itself. Importable
+the folder holding the packs instead, for cases about the pack folder itself. A text may be
+``bytes`` (written as they are) or a ``Path`` (the file is a symbolic link to it). Importable
 as ``rule_case``: pytest puts this folder on ``sys.path`` (no ``__init__.py``, rootdir
 import mode), as it does for ``attune_testkit`` in the folder above.
 """
@@ -48,7 +49,7 @@ def text_of(text: str | bytes) -> str | bytes:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def write_case(root: Path, files: dict[str, str | bytes]) -> list[Path]:
+def write_case(root: Path, files: dict[str, str | bytes | Path]) -> list[Path]:
     """Write ``files`` below ``root`` (see the module doc) and return the pack folders."""
     files = dict(files)
     if "pack.yaml" not in files and any(not p.startswith("packs/") for p in files):
@@ -57,18 +58,21 @@ def write_case(root: Path, files: dict[str, str | bytes]) -> list[Path]:
     for relative, text in files.items():
         target = root / relative[len("packs/"):] if relative.startswith("packs/") else root / PACK / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        pack = root / target.relative_to(root).parts[0]
+        if pack not in packs:
+            packs.append(pack)
+        if isinstance(text, Path):  # a symbolic link to that path
+            target.symlink_to(text)
+            continue
         content = text_of(text)
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-        pack = root / Path(target.relative_to(root).parts[0])
-        if pack not in packs:
-            packs.append(pack)
     return sorted(packs)
 
 
-def lint_case(tmp_path: Path, files: dict[str, str | bytes], *, settings: Settings | None = None,
+def lint_case(tmp_path: Path, files: dict[str, str | bytes | Path], *, settings: Settings | None = None,
               paths: Sequence[str] = ()) -> RunResult:
     """Write the case in a fresh folder of ``tmp_path`` and lint its packs (or only
     ``paths``, relative like the keys of ``files``). The folder holding the packs is
@@ -100,7 +104,7 @@ def findings(result: RunResult, only: Only = None) -> list[tuple[str, str, int, 
     return [(case_path(root, d.path), d.code, d.line, d.column) for d in selected(result.diagnostics, only)]
 
 
-def check(tmp_path: Path, files: dict[str, str | bytes], expected: Sequence[Expected], *,
+def check(tmp_path: Path, files: dict[str, str | bytes | Path], expected: Sequence[Expected], *,
           only: Only = None, settings: Settings | None = None, paths: Sequence[str] = ()) -> RunResult:
     """Lint the case and assert that exactly ``expected`` is reported, in that order.
 
@@ -141,7 +145,7 @@ def _on_disk(root: Path, relative: str) -> Path:
     return root / relative[len("packs/"):] if relative.startswith("packs/") else root / PACK / relative
 
 
-def _subject(files: dict[str, str | bytes]) -> str | None:
+def _subject(files: dict[str, str | bytes | Path]) -> str | None:
     names = [p for p in files if p != "pack.yaml"] or list(files)
     return names[0] if len(names) == 1 else None
 
