@@ -1,311 +1,648 @@
-"""Template rules (AL401-AL410): every rendered string parsed, errors at the exact character."""
+"""Template rules (AL401-AL411, attune_lint/rules/templates.py): every rendered string
+parsed, errors at the exact character.
+
+Each case is the whole workflow file; the expected findings ``(code, line, column)`` are
+counted in it (columns in characters of the line as written, escapes and all). The rules'
+FAIL/PASS examples are linted by test_rule_examples.py.
+"""
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.run.runner import lint
+from attune_lint.run.runner import RunResult, lint
 
-from attune_testkit import EXAMPLES, write_files
+from attune_testkit import EXAMPLES
+from rule_case import check, selected
 
-PACK = 'ref: acme\nlabel: Acme\nversion: "1.0.0"\n'
-HEAD = 'ref: acme.w\nlabel: W\nversion: "1.0.0"\n'
+W = "workflows/w.yaml"
+TEMPLATES = ("AL401", "AL449")  # the template family (AL450 on are the name rules)
 
 
 def template_findings(paths: list[Path]) -> list[Diagnostic]:
-    # AL401-AL449: the template family (AL450 on are the name rules)
     return [d for d in lint(paths).diagnostics if "AL401" <= d.code <= "AL449"]
 
 
-def lint_workflow(tmp_path: Path, body: str) -> tuple[list[Diagnostic], str]:
-    text = HEAD + textwrap.dedent(body).lstrip("\n")
-    root = write_files(tmp_path / "acme", {"pack.yaml": PACK})
-    (root / "workflows").mkdir(exist_ok=True)
-    (root / "workflows" / "w.yaml").write_text(text, encoding="utf-8")
-    return template_findings([root / "workflows" / "w.yaml"]), text
-
-
-def where(text: str, line_contains: str, needle: str) -> tuple[int, int]:
-    """(line, column) of ``needle`` on the only line holding ``line_contains`` — read from
-    the file text itself, independently of the linter's position mapping."""
-    lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line_contains in line]
-    assert len(lines) == 1, f"{line_contains!r} is on {len(lines)} lines"
-    number, line = lines[0]
-    assert line.count(needle) >= 1
-    return number, line.index(needle) + 1
+def family(result: RunResult) -> list[Diagnostic]:
+    """The run's findings of the template family."""
+    return selected(result.diagnostics, TEMPLATES)
 
 
 def codes_at(found: list[Diagnostic]) -> list[tuple[str, int, int]]:
     return [(d.code, d.line, d.column) for d in found]
 
 
-def one_task(input_block: str = "", extra: str = "") -> str:
-    return f"""
-tasks:
-  - name: a
-    action: core.echo
-{textwrap.indent(textwrap.dedent(extra).strip(chr(10)), "    ") if extra else ""}
-    input:
-{textwrap.indent(textwrap.dedent(input_block).strip(chr(10)), "      ")}
-"""
-
-
 # -- each family: failing at the exact character, and passing when written the Attune way --
 
 def test_generic_syntax_error_points_at_the_unclosed_parenthesis(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task('count: "{{ length(parameters.hosts }}"'))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL401", *where(text, "count:", "("))
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              count: "{{ length(parameters.hosts }}"
+    """}, [("AL401", 8, 24)], only=TEMPLATES, paths=[W])
+    (diag,) = family(result)
     assert "missing ')'" in diag.message and "tasks[0].input.count" in diag.message
     assert diag.severity.label == "error"
-    found, _ = lint_workflow(tmp_path, one_task('count: "{{ length(parameters.hosts) }}"'))
-    assert found == []
 
 
 def test_jinja_filter_inside_double_quotes_with_escapes(tmp_path: Path) -> None:
     # Every \" and \u00e9 is one character of the value but two or six in the file.
-    found, text = lint_workflow(tmp_path, one_task(r'message: "say \"caf\u00e9\" to {{ parameters.hosts | length }}"'))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL402", *where(text, "message:", "|"))
-    assert diag.span.end_column == where(text, "message:", "length }}")[1] + len("length")
+    result = check(tmp_path, {W: r"""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: "say \"caf\u00e9\" to {{ parameters.hosts | length }}"
+    """}, [("AL402", 8, 58)], only=TEMPLATES, paths=[W])
+    (diag,) = family(result)
+    assert diag.span.end_column == 66
     assert diag.suggestion == "call the function instead: length(parameters.hosts)"
-    found, _ = lint_workflow(tmp_path, one_task(r'message: "say \"caf\u00e9\" to {{ length(parameters.hosts) }}"'))
-    assert found == []
+    check(tmp_path, {W: r"""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: "say \"caf\u00e9\" to {{ length(parameters.hosts) }}"
+    """}, [], only=TEMPLATES, paths=[W])
 
 
 def test_ternary_inside_single_quotes_with_doubled_quotes(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task("message: 'it''s {{ parameters.a ? 1 : 2 }}'"))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL403", *where(text, "message:", "?"))
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: 'it''s {{ parameters.a ? 1 : 2 }}'
+    """}, [("AL403", 8, 39)], only=TEMPLATES, paths=[W])
+    (diag,) = family(result)
     assert "ternary" in diag.message and "next/when" in (diag.suggestion or "")
 
 
 def test_inline_if_inside_a_literal_block_scalar(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task("""
-        script: |
-          echo start
-          echo {{ 'dry' if parameters.dry_run else 'real' }}
-        """))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL403", *where(text, "echo {{", "if"))
-    assert "inline 'a if c else b'" in diag.message
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              script: |
+                echo start
+                echo {{ 'dry' if parameters.dry_run else 'real' }}
+    """}, [("AL403", 10, 23)], only=TEMPLATES, paths=[W])
+    assert "inline 'a if c else b'" in family(result)[0].message
 
 
 def test_method_call_inside_a_folded_block_scalar(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task("""
-        note: >
-          first line,
-          service {{ parameters.service.upper() }} here
-        """))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL405", *where(text, "service {{", ".upper"))
-    assert diag.suggestion == "call the function instead: upper(parameters.service)"
-    found, _ = lint_workflow(tmp_path, one_task("""
-        note: >
-          first line,
-          service {{ upper(parameters.service) }} here
-        """))
-    assert found == []
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              note: >
+                first line,
+                service {{ parameters.service.upper() }} here
+    """}, [("AL405", 10, 38)], only=TEMPLATES, paths=[W])
+    assert family(result)[0].suggestion == "call the function instead: upper(parameters.service)"
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              note: >
+                first line,
+                service {{ upper(parameters.service) }} here
+    """}, [], only=TEMPLATES, paths=[W])
 
 
 def test_error_on_the_continuation_line_of_a_plain_multiline_scalar(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task("""
-        note: first words
-          then {{ parameters.a && parameters.b }}
-        """))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL404", *where(text, "then {{", "&&"))
-    assert diag.suggestion == "replace '&&' with 'and'"
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              note: first words
+                then {{ parameters.a && parameters.b }}
+    """}, [("AL404", 9, 30)], only=TEMPLATES, paths=[W])
+    assert family(result)[0].suggestion == "replace '&&' with 'and'"
 
 
-@pytest.mark.parametrize("expression, needle, suggestion", [
-    ("parameters.a || parameters.b", "||", "replace '||' with 'or'"),
-    ("!parameters.a", "!", "write 'not parameters' instead of '!parameters'"),
-    ("parameters.a = 1", "=", "replace '=' with '=='"),
-    ("'a' ~ parameters.b", "~", "use '+' (with string(x) around non-strings)"),
+@pytest.mark.parametrize("expression, column, suggestion", [
+    ("parameters.a || parameters.b", 30, "replace '||' with 'or'"),
+    ("!parameters.a", 17, "write 'not parameters' instead of '!parameters'"),
+    ("parameters.a = 1", 30, "replace '=' with '=='"),
+    ("'a' ~ parameters.b", 21, "use '+' (with string(x) around non-strings)"),
 ])
-def test_unsupported_operators(tmp_path: Path, expression: str, needle: str, suggestion: str) -> None:
-    found, text = lint_workflow(tmp_path, one_task(f'flag: "{{{{ {expression} }}}}"'))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL404", *where(text, "flag:", needle))
-    assert diag.suggestion == suggestion
+def test_unsupported_operators(tmp_path: Path, expression: str, column: int, suggestion: str) -> None:
+    result = check(tmp_path, {W: f"""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              flag: "{{{{ {expression} }}}}"
+    """}, [("AL404", 8, column)], only=TEMPLATES, paths=[W])
+    assert family(result)[0].suggestion == suggestion
 
 
 def test_keyword_argument(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task('hosts: "{{ slice(parameters.hosts, start=1) }}"'))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL406", *where(text, "hosts:", "start="))
-    found, _ = lint_workflow(tmp_path, one_task('hosts: "{{ slice(parameters.hosts, 1) }}"'))
-    assert found == []
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              hosts: "{{ slice(parameters.hosts, start=1) }}"
+    """}, [("AL406", 8, 42)], only=TEMPLATES, paths=[W])
 
 
 def test_object_literal_in_a_publish_value(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-        next:
-          - when: "{{ succeeded() }}"
-            publish:
-              - labels: "{{ {'env': parameters.env} }}"
-    """
-    found, text = lint_workflow(tmp_path, body)
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL407", *where(text, "labels:", "{'env'"))
-    assert "object literals" in diag.message
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - when: "{{ succeeded() }}"
+                publish:
+                  - labels: "{{ {'env': parameters.env} }}"
+    """}, [("AL407", 10, 25)], only=TEMPLATES, paths=[W])
+    assert "object literals" in family(result)[0].message
 
 
 def test_bare_when_is_checked_as_a_whole_expression(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-        next:
-          - when: succeeded() && parameters.notify
-            do: [b]
-          - when: failed() and not parameters.notify
-            do: [b]
-      - name: b
-        action: core.noop
-    """
-    found, text = lint_workflow(tmp_path, body)
-    assert codes_at(found) == [("AL404", *where(text, "succeeded() &&", "&&"))]
-    assert "bare 'when' expression" in found[0].message
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - when: succeeded() && parameters.notify
+                do: [b]
+              - when: failed() and not parameters.notify
+                do: [b]
+          - name: b
+            action: core.noop
+    """}, [("AL404", 8, 27)], only=TEMPLATES, paths=[W])
+    assert "bare 'when' expression" in family(result)[0].message
 
 
 def test_unclosed_block_is_a_warning_at_its_braces(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-    output_map:
-      summary: "ok {{ workflow.a }} then {{ workflow.b"
-    """
-    found, text = lint_workflow(tmp_path, body)
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL408", *where(text, "summary:", "{{ workflow.b"))
-    assert diag.severity.label == "warning"
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+        output_map:
+          summary: "ok {{ workflow.a }} then {{ workflow.b"
+    """}, [("AL408", 8, 38)], only=TEMPLATES, paths=[W])
+    assert family(result)[0].severity.label == "warning"
 
 
 def test_wait_for_target_must_be_a_pure_template(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: ask
-        action: core.echo
-        next: [{do: [guarded]}]
-      - name: guarded
-        action: core.echo
-        wait_for:
-          inquiry: "id-{{ task.ask.inquiry_id }}"
-    """
-    found, text = lint_workflow(tmp_path, body)
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL409", *where(text, "inquiry:", '"id-'))
-    found, _ = lint_workflow(tmp_path, body.replace('"id-{{', '"{{'))
-    assert found == []
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: ask
+            action: core.echo
+            next: [{do: [guarded]}]
+          - name: guarded
+            action: core.echo
+            wait_for:
+              inquiry: "id-{{ task.ask.inquiry_id }}"
+    """}, [("AL409", 11, 16)], only=TEMPLATES, paths=[W])
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: ask
+            action: core.echo
+            next: [{do: [guarded]}]
+          - name: guarded
+            action: core.echo
+            wait_for:
+              inquiry: "{{ task.ask.inquiry_id }}"
+    """}, [], only=TEMPLATES, paths=[W])
 
 
 def test_wait_for_pure_template_is_still_parsed(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: guarded
-        action: core.echo
-        wait_for:
-          inquiry: "{{ task.ask.inquiry_id | int }}"
-    """
-    found, text = lint_workflow(tmp_path, body)
-    assert codes_at(found) == [("AL402", *where(text, "inquiry:", "|"))]
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: guarded
+            action: core.echo
+            wait_for:
+              inquiry: "{{ task.ask.inquiry_id | int }}"
+    """}, [("AL402", 8, 40)], only=TEMPLATES, paths=[W])
 
 
 def test_jinja_statement_block(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task('message: "{% if parameters.dry %}dry{% endif %}"'))
-    (diag,) = found
-    assert (diag.code, diag.line, diag.column) == ("AL410", *where(text, "message:", "{%"))
-    found, _ = lint_workflow(tmp_path, one_task('message: "100% done {sure}"'))
-    assert found == []
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: "{% if parameters.dry %}dry{% endif %}"
+    """}, [("AL410", 8, 17)], only=TEMPLATES, paths=[W])
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: "100% done {sure}"
+    """}, [], only=TEMPLATES, paths=[W])
+
+
+def test_when_mixing_text_and_templates_is_a_warning(tmp_path: Path) -> None:
+    result = check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - when: "{{ succeeded() }} and {{ parameters.notify }}"
+                do: [b]
+              - when: "  {{ failed() and not parameters.notify }}  "
+                do: [b]
+          - name: b
+            action: core.noop
+    """}, [("AL411", 8, 15)], only=TEMPLATES, paths=[W])
+    assert family(result)[0].severity.label == "warning"
+
+
+def test_passing_forms_of_the_unsupported_constructs(tmp_path: Path) -> None:
+    check(tmp_path, {W: r"""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              ternary_done_with_transitions: "{{ parameters.a }}"
+              labels:
+                env: "{{ parameters.env }}"
+              merged: "{{ merge(parameters.a, parameters.b) }}"
+              closed: "ok {{ workflow.a }} then {{ workflow.b }}"
+              braces: "{\"url\": \"{{ parameters.url }}\"}"
+              comparison: "{{ not (parameters.a == 1) or parameters.b != 2 and 'x' + 'y' in ['xy'] }}"
+    """}, [], only=TEMPLATES, paths=[W])
 
 
 # -- which strings are rendered ----------------------------------------------------------
 
-RENDERED_FIELDS = {
-    "task when": "when: \"{{ BAD }}\"",
-    "with_items": "with_items: \"{{ BAD }}\"",
-    "timeout": "timeout: \"{{ BAD }}\"",
-    "trace_tag_template": "trace_tag_template: \"deploy-{{ BAD }}\"",
-    "iterate_cache namespace": "iterate_cache:\n  namespace: \"{{ BAD }}\"",
-    "iterate_cache owner_ref": "iterate_cache:\n  namespace: users\n  owner_type: action\n  owner_ref: \"{{ BAD }}\"",
-    "iterate_cache generation": "iterate_cache:\n  namespace: users\n  generation: \"{{ BAD }}\"",
-    "worker_selector (template)": "worker_selector: \"{{ BAD }}\"",
-    "worker_selector (nested)": "worker_selector:\n  zone: \"{{ BAD }}\"",
-    "worker_tolerations": "worker_tolerations:\n  - key: gpu\n    value: \"{{ BAD }}\"",
-    "worker_affinity": "worker_affinity:\n  required:\n    - match_labels:\n        zone: \"{{ BAD }}\"",
-    "permission_set_refs": "permission_set_refs:\n  - \"{{ BAD }}\"",
-    "input list": "input:\n  hosts:\n    - first\n    - \"{{ BAD }}\"",
-    "transition when": "next:\n  - when: \"{{ BAD }}\"\n    do: [b]",
-    "transition publish (nested)": "next:\n  - publish:\n      - info:\n          host: \"{{ BAD }}\"",
-    "legacy publish": "publish:\n  - out: \"{{ BAD }}\"",
-    "decision when": "decision:\n  - when: \"{{ BAD }}\"\n    next: b",
-    "legacy on_success list": "on_success:\n  - when: \"{{ BAD }}\"\n    do: b",
-    "parallel sub-task": "type: parallel\ntasks:\n  - name: sub\n    action: core.echo\n    input:\n      x: \"{{ BAD }}\"",
-}
+RENDERED_FIELDS = [
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            when: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 7, 28), id='task when'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            with_items: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 7, 34), id='with_items'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            timeout: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 7, 31), id='timeout'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            trace_tag_template: "deploy-{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 7, 49), id='trace_tag_template'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            iterate_cache:
+              namespace: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 35), id='iterate_cache namespace'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            iterate_cache:
+              namespace: users
+              owner_type: action
+              owner_ref: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 10, 35), id='iterate_cache owner_ref'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            iterate_cache:
+              namespace: users
+              generation: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 9, 36), id='iterate_cache generation'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            worker_selector: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 7, 39), id='worker_selector (template)'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            worker_selector:
+              zone: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 30), id='worker_selector (nested)'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            worker_tolerations:
+              - key: gpu
+                value: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 9, 33), id='worker_tolerations'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            worker_affinity:
+              required:
+                - match_labels:
+                    zone: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 10, 36), id='worker_affinity'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            permission_set_refs:
+              - "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 26), id='permission_set_refs'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              hosts:
+                - first
+                - "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 10, 28), id='input list'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - when: "{{ parameters.x | upper }}"
+                do: [b]
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 32), id='transition when'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - publish:
+                  - info:
+                      host: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 10, 38), id='transition publish (nested)'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            publish:
+              - out: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 31), id='legacy publish'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            decision:
+              - when: "{{ parameters.x | upper }}"
+                next: b
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 32), id='decision when'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            on_success:
+              - when: "{{ parameters.x | upper }}"
+                do: b
+          - name: b
+            action: core.noop
+    """, ("AL402", 8, 32), id='legacy on_success list'),
+    pytest.param("""
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            type: parallel
+            tasks:
+              - name: sub
+                action: core.echo
+                input:
+                  x: "{{ parameters.x | upper }}"
+          - name: b
+            action: core.noop
+    """, ("AL402", 12, 31), id='parallel sub-task'),
+]
 
 
-@pytest.mark.parametrize("field", list(RENDERED_FIELDS))
-def test_every_rendered_field_is_checked(tmp_path: Path, field: str) -> None:
-    fragment = RENDERED_FIELDS[field].replace("BAD", "parameters.x | upper")
-    body = ("tasks:\n  - name: a\n    action: core.echo\n"
-            + textwrap.indent(fragment, "    ") + "\n  - name: b\n    action: core.noop\n")
-    found, text = lint_workflow(tmp_path, body)
-    assert codes_at(found) == [("AL402", *where(text, "parameters.x | upper", "|"))]
+@pytest.mark.parametrize("workflow, expected", RENDERED_FIELDS)
+def test_every_rendered_field_is_checked(tmp_path: Path, workflow: str, expected: tuple[str, int, int]) -> None:
+    check(tmp_path, {W: workflow}, [expected], only=TEMPLATES, paths=[W])
 
 
 def test_output_map_is_checked(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-    output_map:
-      status: "{{ 'ok' if task.a.ok else 'bad' }}"
-    """
-    found, text = lint_workflow(tmp_path, body)
-    assert codes_at(found) == [("AL403", *where(text, "status:", "if"))]
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+        output_map:
+          status: "{{ 'ok' if task.a.ok else 'bad' }}"
+    """}, [("AL403", 8, 20)], only=TEMPLATES, paths=[W])
 
 
 def test_strings_that_are_not_rendered_are_not_checked(tmp_path: Path) -> None:
-    body = """
-    description: "uses {{ x | y }} in prose"
-    parameters:
-      a:
-        type: string
-        default: "{{ x | y }}"
-    vars:
-      template_text: "{{ x | y }}"
-    tasks:
-      - name: a
-        action: core.echo
-        __chart_meta__:
-          label: "{{ x | y }}"
-        input:
-          "{{ key | not_rendered }}": plain
-          count: 3
-          enabled: true
-        next:
-          - do: [b]
-            __chart_meta__: {label: "{{ x | y }}"}
-      - name: b
-        action: core.noop
-    """
-    found, _ = lint_workflow(tmp_path, body)
-    assert found == []
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        description: "uses {{ x | y }} in prose"
+        parameters:
+          a:
+            type: string
+            default: "{{ x | y }}"
+        vars:
+          template_text: "{{ x | y }}"
+        tasks:
+          - name: a
+            action: core.echo
+            __chart_meta__:
+              label: "{{ x | y }}"
+            input:
+              "{{ key | not_rendered }}": plain
+              count: 3
+              enabled: true
+            next:
+              - do: [b]
+                __chart_meta__: {label: "{{ x | y }}"}
+          - name: b
+            action: core.noop
+    """}, [], only=TEMPLATES, paths=[W])
 
 
 def test_every_block_of_a_string_is_checked(tmp_path: Path) -> None:
-    found, text = lint_workflow(tmp_path, one_task('message: "{{ a | b }} and {{ c && d }} {{ ok }}"'))
-    assert codes_at(found) == [("AL402", *where(text, "message:", "|")), ("AL404", *where(text, "message:", "&&"))]
+    check(tmp_path, {W: """
+        ref: acme.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              message: "{{ a | b }} and {{ c && d }} {{ ok }}"
+    """}, [("AL402", 8, 22), ("AL404", 8, 38)], only=TEMPLATES, paths=[W])
 
 
 # -- real files ---------------------------------------------------------------------------
@@ -347,37 +684,3 @@ def test_a_copy_of_install_packs_in_a_pack_layout_gives_the_same_findings(tmp_pa
     assert [(d.line, d.column) for d in found] == [(107, 49), (113, 69), (115, 69), (123, 49), (150, 49), (164, 49)]
 
 
-def test_when_mixing_text_and_templates_is_a_warning(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-        next:
-          - when: "{{ succeeded() }} and {{ parameters.notify }}"
-            do: [b]
-          - when: "  {{ failed() and not parameters.notify }}  "
-            do: [b]
-      - name: b
-        action: core.noop
-    """
-    found, text = lint_workflow(tmp_path, body)
-    assert codes_at(found) == [("AL411", *where(text, "succeeded() }} and", '"'))]
-    assert found[0].severity.label == "warning"
-
-
-def test_passing_forms_of_the_unsupported_constructs(tmp_path: Path) -> None:
-    body = """
-    tasks:
-      - name: a
-        action: core.echo
-        input:
-          ternary_done_with_transitions: "{{ parameters.a }}"
-          labels:
-            env: "{{ parameters.env }}"
-          merged: "{{ merge(parameters.a, parameters.b) }}"
-          closed: "ok {{ workflow.a }} then {{ workflow.b }}"
-          braces: "{\"url\": \"{{ parameters.url }}\"}"
-          comparison: "{{ not (parameters.a == 1) or parameters.b != 2 and 'x' + 'y' in ['xy'] }}"
-    """
-    found, _ = lint_workflow(tmp_path, body)
-    assert found == []
