@@ -25,6 +25,7 @@ import mode), as it does for ``attune_testkit`` in the folder above.
 """
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Iterable, Sequence, Union
@@ -56,7 +57,7 @@ def write_case(root: Path, files: dict[str, str | bytes | Path]) -> list[Path]:
         files["pack.yaml"] = PACK_YAML
     packs: list[Path] = []
     for relative, text in files.items():
-        target = root / relative[len("packs/"):] if relative.startswith("packs/") else root / PACK / relative
+        target = _on_disk(root, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         pack = root / target.relative_to(root).parts[0]
         if pack not in packs:
@@ -139,11 +140,10 @@ def diagnostics(result: RunResult, code: str) -> list[Diagnostic]:
     return [d for d in result.diagnostics if d.code == code]
 
 
-def case_path(root: object, shown: str) -> str:
+def case_path(root: Path, shown: str) -> str:
     """A diagnostic's path as a case writes it (``workflows/w.yaml``, ``packs/other/x``)."""
-    path = Path(shown).resolve()
-    try:
-        relative = path.relative_to(Path(str(root)).resolve())
+    try:  # absolute, not resolved: a symbolic link keeps its own name
+        relative = Path(os.path.abspath(shown)).relative_to(os.path.abspath(root))
     except ValueError:
         return shown
     parts = relative.parts
@@ -153,6 +153,7 @@ def case_path(root: object, shown: str) -> str:
 
 
 def _on_disk(root: Path, relative: str) -> Path:
+    """Where a case's path is written below the folder of the packs."""
     return root / relative[len("packs/"):] if relative.startswith("packs/") else root / PACK / relative
 
 

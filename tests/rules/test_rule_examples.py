@@ -6,9 +6,10 @@ Each rule's ``doc`` ends with a ``FAIL:`` and a ``PASS:`` example (indented YAML
 not. An example is either
 
 * whole files, each introduced by a comment line ``# file: PATH`` (relative to the pack
-  folder, or to the folder of the packs when it starts with ``packs/``; an
-  ``(encoding: latin-1)`` after the path saves the file in that encoding; a
-  ``.attune-lint.yaml`` holds the settings of the run), written exactly as shown; or
+  folder, whose ``pack.yaml`` is supplied unless the example writes one, or to the folder
+  of the packs when PATH starts with ``packs/``; an ``(encoding: latin-1)`` after the path
+  saves the file in that encoding; a ``.attune-lint.yaml`` holds the settings of the run),
+  written exactly as shown; or
 * a fragment, placed by its content in the smallest file that makes it whole: the keys of
   an action file go to ``actions/<name>.yaml``, a pack manifest (a ``ref`` without a dot) to
   ``pack.yaml``, anything else to the workflow ``workflows/w.yaml`` with the missing
