@@ -12,10 +12,12 @@ REGISTRATION_REFUSED = Rule(
     write violates one of the real constraints of the ``attune`` schema, e.g. the action
     ref CHECK (exactly one dot, lowercase), the pack version SemVer CHECK, a ref already
     registered by another pack, or two files of the run claiming the same ref. The
-    position is the YAML key whose value the database refused.
+    position is the YAML key whose value the database refused. Emitted by the registrar
+    (``attune_lint/registrar/``) against a real database, never by ``attune-lint check``,
+    so these examples are not linted.
 
     FAIL:
-        # packs/deploy/workflows/release.yaml
+        # file: packs/deploy/workflows/release.yaml
         ref: deploy.release.v2      # three segments: the companion action CHECK fails
         version: "1.0"
         tasks:

@@ -84,10 +84,19 @@ UNDECLARED_PARAMETER = Rule(
     FAIL:
         parameters:
           target: {type: string, required: true}
-        ...
-        message: "Done in {{ parameters.region }}"
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "Done in {{ parameters.region }}"
     PASS:
-        message: "Done on {{ parameters.target }}"
+        parameters:
+          target: {type: string, required: true}
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "Done on {{ parameters.target }}"
     """,
 )
 UNKNOWN_VARIABLE = Rule(
@@ -99,10 +108,18 @@ UNKNOWN_VARIABLE = Rule(
 
     FAIL:
         vars: {status: pending}
-        ...
-        message: "{{ workflow.stauts }}"
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ workflow.stauts }}"
     PASS:
-        message: "{{ workflow.status }}"
+        vars: {status: pending}
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ workflow.status }}"
     """,
 )
 UNKNOWN_TASK = Rule(
@@ -113,9 +130,23 @@ UNKNOWN_TASK = Rule(
     ``task["my-task"]`` (``task.my-task`` is a subtraction).
 
     FAIL:
-        message: "{{ task.chek.result }}"
+        tasks:
+          - name: check
+            action: core.echo
+            next: [{do: [report]}]
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ task.chek.result }}"
     PASS:
-        message: "{{ task.check.result }}"
+        tasks:
+          - name: check
+            action: core.echo
+            next: [{do: [report]}]
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ task.check.result }}"
     """,
 )
 LOOP_VARIABLE_OUTSIDE = Rule(
@@ -161,14 +192,28 @@ INQUIRY_WITHOUT_WAIT = Rule(
     ``inquiry.<task>.response`` exists only for a task released by ``wait_for``.
 
     FAIL:
+        - name: ask
+          action: core.echo
+          next: [{do: [guarded]}]
         - name: guarded
           action: core.echo
-        ...
-        when: "{{ inquiry.guarded.response.approved }}"
+          next:
+            - when: "{{ inquiry.guarded.response.approved }}"
+              do: [deploy]
+        - name: deploy
+          action: core.echo
     PASS:
+        - name: ask
+          action: core.echo
+          next: [{do: [guarded]}]
         - name: guarded
           action: core.echo
           wait_for: {inquiry: "{{ task.ask.inquiry_id }}"}
+          next:
+            - when: "{{ inquiry.guarded.response.approved }}"
+              do: [deploy]
+        - name: deploy
+          action: core.echo
     """,
 )
 WORKFLOW_FUNCTION_PLACE = Rule(
@@ -234,9 +279,19 @@ BARE_VARIABLE = Rule(
     a typo) changes the meaning silently.
 
     FAIL:
-        message: "{{ status }}"
+        vars: {status: pending}
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ status }}"
     PASS:
-        message: "{{ workflow.status }}"
+        vars: {status: pending}
+        tasks:
+          - name: report
+            action: core.echo
+            input:
+              message: "{{ workflow.status }}"
     """,
 )
 KEYSTORE_DOT = Rule(
@@ -249,7 +304,7 @@ KEYSTORE_DOT = Rule(
     FAIL:
         password: "{{ keystore.db_password }}"
     PASS:
-        password: "{{ keystore[\"acme.db_password\"] }}"
+        password: "{{ keystore[\\"acme.db_password\\"] }}"
     """,
 )
 

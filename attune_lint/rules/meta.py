@@ -14,7 +14,8 @@ UNKNOWN_CODE = Rule(
     "A suppression comment names a rule code that does not exist.",
     """
     A typo in a suppression silently suppresses nothing; the code is checked against the
-    rule catalog (codes and rule names are both accepted).
+    rule catalog (codes and rule names are both accepted). Emitted by the checker's
+    suppression handling (``attune_lint/check/checker.py``), not by a rule family.
 
     FAIL:
         version: 1.0  # attune-lint: disable=AL2O5
@@ -29,7 +30,9 @@ UNUSED_SUPPRESSION = Rule(
     The finding it was written for is gone (or was never on that line), so the comment
     only hides future mistakes. Remove it. ``disable`` applies to its own line,
     ``disable-next-line`` to the next line that is not blank or a comment,
-    ``disable-file`` to the whole file.
+    ``disable-file`` to the whole file. Emitted by the checker's suppression handling
+    (``attune_lint/check/checker.py``) after the file's other findings are matched, not by a
+    rule family.
 
     FAIL:
         version: "1.0"  # attune-lint: disable=AL205
@@ -42,7 +45,8 @@ MALFORMED_SUPPRESSION = Rule(
     "A comment starts with 'attune-lint:' but is not a suppression the linter understands.",
     """
     The forms are ``disable=CODE[,CODE]``, ``disable-next-line=CODE[,CODE]`` and
-    ``disable-file=CODE[,CODE]``.
+    ``disable-file=CODE[,CODE]``. Emitted by the checker's suppression handling
+    (``attune_lint/check/checker.py``), not by a rule family.
 
     FAIL:
         version: 1.0  # attune-lint: ignore AL205

@@ -47,10 +47,21 @@ STANDALONE_REF_MISMATCH = Rule(
     YAML ref: the next sync does not find it, inserts again and hits the UNIQUE constraint.
 
     FAIL:
-        # workflows/deploy.yaml in pack acme
+        # file: workflows/deploy.yaml
         ref: acme.deploy_app
+        label: Deploy
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
     PASS:
+        # file: workflows/deploy.yaml
         ref: acme.deploy
+        label: Deploy
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
     """,
 )
 WORKFLOW_FILE_PATH = Rule(
@@ -72,9 +83,25 @@ WORKFLOW_FILE_MISSING = Rule(
     "``workflow_file`` names a file that does not exist.",
     """
     FAIL:
+        # file: actions/deploy.yaml
+        ref: acme.deploy
+        label: Deploy
         workflow_file: workflows/deploi.workflow.yaml
+        # file: actions/workflows/deploy.workflow.yaml
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
     PASS:
+        # file: actions/deploy.yaml
+        ref: acme.deploy
+        label: Deploy
         workflow_file: workflows/deploy.workflow.yaml
+        # file: actions/workflows/deploy.workflow.yaml
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
     """,
 )
 GRAPH_REPEATS_ACTION = Rule(
@@ -87,13 +114,26 @@ GRAPH_REPEATS_ACTION = Rule(
     overrides the action's; graph ``parameters`` are ignored when the action has its own.
 
     FAIL:
-        # actions/workflows/deploy.workflow.yaml
+        # file: actions/deploy.yaml
+        ref: acme.deploy
+        label: Deploy
+        workflow_file: workflows/deploy.workflow.yaml
+        # file: actions/workflows/deploy.workflow.yaml
         ref: acme.deploy
         version: "1.0.0"
-        tasks: [...]
+        tasks:
+          - name: a
+            action: core.echo
     PASS:
+        # file: actions/deploy.yaml
+        ref: acme.deploy
+        label: Deploy
+        workflow_file: workflows/deploy.workflow.yaml
+        # file: actions/workflows/deploy.workflow.yaml
         version: "1.0.0"
-        tasks: [...]
+        tasks:
+          - name: a
+            action: core.echo
     """,
 )
 UNKNOWN_ACTION = Rule(
@@ -137,10 +177,27 @@ DUPLICATE_REF = Rule(
     Refs are UNIQUE in the database: the second registration fails or overwrites the first.
 
     FAIL:
-        # actions/a.yaml and actions/b.yaml both say
+        # file: actions/a.yaml
         ref: acme.deploy
+        label: Deploy A
+        runner_type: shell
+        entry_point: a.sh
+        # file: actions/b.yaml
+        ref: acme.deploy
+        label: Deploy B
+        runner_type: shell
+        entry_point: b.sh
     PASS:
-        # actions/a.yaml: ref: acme.deploy_a ; actions/b.yaml: ref: acme.deploy_b
+        # file: actions/a.yaml
+        ref: acme.deploy_a
+        label: Deploy A
+        runner_type: shell
+        entry_point: a.sh
+        # file: actions/b.yaml
+        ref: acme.deploy_b
+        label: Deploy B
+        runner_type: shell
+        entry_point: b.sh
     """,
 )
 PACK_DIR_MISMATCH = Rule(
@@ -151,11 +208,15 @@ PACK_DIR_MISMATCH = Rule(
     folder must be named like the pack ref.
 
     FAIL:
-        # packs/acme-tools/pack.yaml
+        # file: packs/acme-tools/pack.yaml
         ref: acme
+        label: Acme
+        version: "1.0.0"
     PASS:
-        # packs/acme/pack.yaml
+        # file: packs/acme/pack.yaml
         ref: acme
+        label: Acme
+        version: "1.0.0"
     """,
 )
 

@@ -56,10 +56,16 @@ MISSING_KEY = Rule(
     "A required key is missing.",
     """
     FAIL:
+        # file: workflows/w.yaml
+        ref: acme.w
+        label: W
         tasks:
           - name: a
             action: core.echo
     PASS:
+        # file: workflows/w.yaml
+        ref: acme.w
+        label: W
         version: "1.0.0"
         tasks:
           - name: a
