@@ -15,7 +15,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from attune_lint.diagnostics import Diagnostic, Span
-from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_EXPANDED_NODES
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_EXPANDED_NODES, MAX_NESTING
 from attune_lint.document import rules as R
 from attune_lint.document.tree import (
     STANDARD_TAGS,
@@ -196,6 +196,13 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     converter = _Converter(display_path, text)
     try:
         root = converter.convert(documents[0])
+    except TooDeep as exc:
+        findings.append(R.SYNTAX.at(
+            display_path, Span(exc.start.line, exc.start.column, exc.start.line, exc.start.column + 1),
+            f"lists and mappings are nested more than {MAX_NESTING} levels deep here; the platform's "
+            "YAML reader (serde_yaml) stops at that depth and refuses the file",
+            "flatten the data"))
+        return YamlDocument(display_path, source, None, findings)
     except RecursionError:
         findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
                                     "document is nested too deeply to be read"))
@@ -300,6 +307,14 @@ def _block_scalar_lines(root: AnyNode) -> set[int]:
     return lines
 
 
+class TooDeep(Exception):
+    """A collection nested deeper than the platform's YAML reader goes."""
+
+    def __init__(self, start: Mark) -> None:
+        super().__init__(start)
+        self.start = start
+
+
 class _Converter:
     """PyYAML nodes → positioned nodes, reporting duplicate keys, tags and merge keys."""
 
@@ -313,7 +328,7 @@ class _Converter:
             starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
             self._mark = lambda mark: _mark_by_offset(mark, starts)
 
-    def convert(self, node: Any) -> AnyNode:
+    def convert(self, node: Any, depth: int = 1) -> AnyNode:
         known = self._done.get(id(node))
         if known is not None:
             self.has_alias = True
@@ -331,14 +346,16 @@ class _Converter:
                                          text=node.value, style=node.style or None)
             self._done[id(node)] = result
             return result
+        if depth > MAX_NESTING:
+            raise TooDeep(start)
         if node.id == "sequence":
             seq = SequenceNode(start, end, node.tag, flow=bool(node.flow_style))
             self._done[id(node)] = seq
-            seq.items = [self.convert(item) for item in node.value]
+            seq.items = [self.convert(item, depth + 1) for item in node.value]
             return seq
         mapping = MappingNode(start, end, node.tag, flow=bool(node.flow_style))
         self._done[id(node)] = mapping
-        mapping.pairs = [(self.convert(k), self.convert(v)) for k, v in node.value]
+        mapping.pairs = [(self.convert(k, depth + 1), self.convert(v, depth + 1)) for k, v in node.value]
         self._check_keys(mapping)
         return mapping
 

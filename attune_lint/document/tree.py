@@ -31,6 +31,9 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+MAX_INT_DIGITS = 4000
+
+
 def resolve_plain(text: str) -> Any:
     """Type a plain (unquoted) scalar with the YAML 1.2 core schema."""
     if _NULL.match(text):
@@ -40,7 +43,9 @@ def resolve_plain(text: str) -> Any:
     if _BOOL_FALSE.match(text):
         return False
     if _INT_DEC.match(text):
-        return int(text)
+        # Python refuses to convert more than 4,300 digits; serde_yaml reads an integer
+        # that fits no 64-bit type as a float, and one this long is infinite either way.
+        return int(text) if len(text) <= MAX_INT_DIGITS else float(text)
     if _INT_OCT.match(text):
         return int(text[2:], 8)
     if _INT_HEX.match(text):

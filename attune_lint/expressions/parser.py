@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from attune_lint.expressions import functions as F
-from attune_lint.expressions.ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary
+from attune_lint.expressions.ast import Array, Binary, Call, Expr, Field, Index, Literal, Name, Unary, children
 from attune_lint.expressions.errors import ExpressionError
 from attune_lint.expressions.tokenizer import Token, tokenize
 
@@ -51,7 +51,52 @@ def parse_expression(text: str) -> Expr:
     if bad is not None:
         # The platform's tokenizer fails on the first such character, before parsing.
         raise _explain_bad(text, tokens, tokens.index(bad))
-    return _Parser(text, tokens).parse()
+    _check_nesting(tokens)
+    expr = _Parser(text, tokens).parse()
+    _check_depth(expr)
+    return expr
+
+
+# Deeper than this, an expression is reported instead of parsed: a recursive-descent parser
+# (this one, and the platform's) and every walk over the tree would run out of stack.
+# Real templates nest a handful of levels.
+MAX_NESTING = 64
+_NESTING_PREFIX = frozenset({"NOT", "MINUS"})
+_NESTING_OPEN = frozenset({"LPAREN", "LBRACKET"})
+_NESTING_CLOSE = frozenset({"RPAREN", "RBRACKET"})
+
+
+def _too_deep(token: Token) -> ExpressionError:
+    return ExpressionError(f"expression is nested more than {MAX_NESTING} levels deep",
+                           token.start, token.end, "split it into workflow variables or simpler expressions",
+                           construct="too-deep")
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    """Brackets and runs of prefix operators (``not not …``, ``- - …``), before parsing."""
+    depth = 0
+    prefixes = 0
+    for token in tokens:
+        if token.kind in _NESTING_OPEN:
+            depth += 1
+        elif token.kind in _NESTING_CLOSE:
+            depth = max(0, depth - 1)
+        prefixes = prefixes + 1 if token.kind in _NESTING_PREFIX else 0
+        if depth + prefixes > MAX_NESTING:
+            raise _too_deep(token)
+
+
+def _check_depth(expr: Expr) -> None:
+    """Long operator chains (``a + a + …``) parse in a loop but make a deep tree: reported
+    over the whole expression, since no single token is the culprit."""
+    pending = [(expr, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise ExpressionError(f"expression is nested more than {MAX_NESTING} levels deep "
+                                  "(a chain of that many operators)", expr.start, expr.end,
+                                  "split it into workflow variables or simpler expressions", construct="too-deep")
+        pending.extend((child, depth + 1) for child in children(node))
 
 
 def try_parse(text: str) -> ParseResult:

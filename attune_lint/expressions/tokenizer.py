@@ -138,8 +138,13 @@ def _read_number(text: str, start: int) -> Token:
         literal = text[start:pos]
         return Token("FLOAT", literal, start, pos, float(literal))
     literal = text[start:pos]
-    value = int(literal)
+    # Past 19 digits it is beyond i64 anyway; int() of thousands of digits is refused (and slow).
+    value = int(literal) if len(literal) <= 20 else _I64_MAX + 1
     if value > _I64_MAX:
-        raise ExpressionError(f"integer {literal} is too large (the limit is {_I64_MAX})",
+        raise ExpressionError(f"integer {_shorten(literal)} is too large (the limit is {_I64_MAX})",
                               start, pos, construct="number-too-large")
     return Token("INT", literal, start, pos, value)
+
+
+def _shorten(literal: str) -> str:
+    return literal if len(literal) <= 30 else f"{literal[:12]}…({len(literal)} digits)"

@@ -1,0 +1,43 @@
+"""Every attack of ``hostile_corpus`` ends in a clean finding: no crash, no hang, no traceback."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hostile_corpus import ATTACKS, Attack
+
+PACK_YAML = 'ref: hostile\nlabel: Hostile\nversion: "1.0.0"\n'
+TIME_LIMIT = 60  # seconds: an attack that once hung must end well within this
+
+
+def _build(root: Path, attack: Attack) -> Path:
+    pack = root / "hostile"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(PACK_YAML, encoding="utf-8")
+    for relative, content in attack.files.items():
+        target = pack / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    if attack.prepare is not None:
+        attack.prepare(pack)
+    return pack
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
+    pack = _build(tmp_path, attack)
+    done = subprocess.run(
+        [sys.executable, "-m", "attune_lint", "check", "--no-config", "--no-cache", "-f", "json",
+         *attack.argv, str(pack)],
+        capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
+    assert set(attack.expect) <= found, sorted(found)
