@@ -1,0 +1,64 @@
+"""Findings follow what the platform does (issue 15): severities of pack.yaml and action
+fields, AL453 without declared parameters, malformed action refs, the validator's task
+rules and an action file without ref."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from attune_testkit import lint_pack, write_files
+
+
+def findings(result, *codes: str) -> list[tuple[str, int, int, str]]:  # type: ignore[no-untyped-def]
+    """(code, line, column, severity) of the findings with one of ``codes``."""
+    return [(d.code, d.line, d.column, d.severity.label) for d in result.diagnostics if d.code in codes]
+
+
+def lint_manifest(tmp_path: Path, pack_yaml: str):  # type: ignore[no-untyped-def]
+    from attune_lint.run.runner import lint
+
+    pack = write_files(tmp_path / "acme", {"pack.yaml": pack_yaml})
+    return lint([pack / "pack.yaml"])
+
+
+# --- 1. severity policy: lenient fields warn, strict fields stay errors -------------------
+
+def test_dependencies_map_is_a_warning_that_it_is_ignored(tmp_path: Path) -> None:
+    result = lint_manifest(tmp_path, 'ref: acme\nversion: "1.0.0"\ndependencies: {}\n')
+    assert findings(result, "AL202") == [("AL202", 3, 15, "warning")]
+    (d,) = [d for d in result.diagnostics if d.code == "AL202"]
+    assert "ignores it" in d.message and "no dependencies" in d.message
+    assert "dependencies: []" in (d.suggestion or "")
+
+
+def test_lenient_pack_fields_warn(tmp_path: Path) -> None:
+    result = lint_manifest(tmp_path, 'ref: acme\nversion: "1.0.0"\nruntime_deps: 5\nkeywords: {a: 1}\n'
+                                     'dependencies: [core, [x]]\ndescription: [1]\n')
+    assert findings(result, "AL202") == [("AL202", 3, 15, "warning"), ("AL202", 4, 11, "warning"),
+                                         ("AL202", 5, 22, "warning"), ("AL202", 6, 14, "warning")]
+
+
+def test_strict_pack_fields_stay_errors(tmp_path: Path) -> None:
+    result = lint_manifest(tmp_path, 'ref: acme\nversion: 1.0\ntesting: 5\n')
+    assert findings(result, "AL202", "AL205") == [("AL205", 2, 10, "error"), ("AL202", 3, 10, "error")]
+    assert "Missing 'version' field" in [d for d in result.diagnostics if d.code == "AL205"][0].message
+
+
+def test_keywords_config_schema_metadata_are_read_by_the_register_path(tmp_path: Path) -> None:
+    result = lint_manifest(tmp_path, 'ref: acme\nversion: "1.0.0"\nkeywords: [a, b]\nconfig_schema: {}\nmetadata: {a: 1}\n')
+    assert findings(result, "AL202", "AL206") == []
+
+
+def test_action_fields_by_platform_reading(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {
+        "actions/x.yaml": 'ref: acme.x\nentry_point: x.sh\ndescription: [1]\nparameters: [a]\n'
+                          'timeout_seconds: "5"\nreference_visibility: [public]\n',
+        "actions/x.sh": "echo\n",
+    })
+    assert findings(result, "AL202") == [("AL202", 3, 14, "warning"), ("AL202", 4, 13, "warning"),
+                                         ("AL202", 5, 18, "error"), ("AL202", 6, 23, "error")]
+
+
+def test_workflow_wrong_type_stays_an_error(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": 'ref: acme.w\nversion: "1.0.0"\nvars:\n  - count: 1\n'
+                                                      'tasks:\n  - name: a\n    action: core.echo\n'})
+    assert findings(result, "AL202") == [("AL202", 4, 3, "error")]
