@@ -62,3 +62,23 @@ def test_workflow_wrong_type_stays_an_error(tmp_path: Path) -> None:
     result = lint_pack(tmp_path, {"workflows/w.yaml": 'ref: acme.w\nversion: "1.0.0"\nvars:\n  - count: 1\n'
                                                       'tasks:\n  - name: a\n    action: core.echo\n'})
     assert findings(result, "AL202") == [("AL202", 4, 3, "error")]
+
+
+# --- 2. AL453: error with declared parameters, warning without ---------------------------
+
+WORKFLOW_HEAD = 'ref: acme.w\nversion: "1.0.0"\n'
+
+
+def test_undeclared_parameter_without_declarations_is_a_warning(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": WORKFLOW_HEAD + 'tasks:\n  - name: a\n    action: core.echo\n'
+                                                      '    input:\n      message: "{{ parameters.region }}"\n'})
+    assert findings(result, "AL453") == [("AL453", 7, 31, "warning")]
+    (d,) = [d for d in result.diagnostics if d.code == "AL453"]
+    assert "forwards undeclared inputs" in d.message and "caller passes it" in d.message
+
+
+def test_undeclared_parameter_beside_declared_ones_is_an_error(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": WORKFLOW_HEAD + 'parameters:\n  target: {type: string}\n'
+                                                      'tasks:\n  - name: a\n    action: core.echo\n'
+                                                      '    input:\n      message: "{{ parameters.region }}"\n'})
+    assert findings(result, "AL453") == [("AL453", 9, 31, "error")]
