@@ -82,3 +82,46 @@ def test_undeclared_parameter_beside_declared_ones_is_an_error(tmp_path: Path) -
                                                       'tasks:\n  - name: a\n    action: core.echo\n'
                                                       '    input:\n      message: "{{ parameters.region }}"\n'})
     assert findings(result, "AL453") == [("AL453", 9, 31, "error")]
+
+
+# --- 3. AL510: a malformed action ref has its own format code ----------------------------
+
+def _workflow(tasks: str) -> str:
+    return WORKFLOW_HEAD + "tasks:\n" + tasks
+
+
+MALFORMED = _workflow('  - name: a\n    action: invalid_format\n'
+                      '  - name: b\n    action: core.\n'
+                      '  - name: c\n    action: .x\n'
+                      '  - name: d\n    action: a..b\n')
+MALFORMED_AT = [("AL510", 5, 13, "error"), ("AL510", 7, 13, "error"), ("AL510", 9, 13, "error"),
+                ("AL510", 11, 13, "error")]
+
+
+def test_malformed_action_ref_in_a_pack(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": MALFORMED})
+    assert findings(result, "AL510", "AL506") == MALFORMED_AT
+    first = [d for d in result.diagnostics if d.code == "AL510"][0]
+    assert "invalid action reference 'invalid_format'" in first.message and "no pack part" in first.message
+
+
+def test_malformed_action_ref_without_a_pack(tmp_path: Path) -> None:
+    from attune_lint.run.runner import lint
+
+    path = write_files(tmp_path, {"loose/w.yaml": MALFORMED}) / "loose" / "w.yaml"
+    assert findings(lint([path]), "AL510", "AL506") == MALFORMED_AT
+
+
+def test_well_formed_refs_are_not_format_errors(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow('  - name: a\n    action: core.echo\n'
+                                                                '  - name: b\n    action: Core.Echo\n'
+                                                                '  - name: c\n    action: a.b.c\n'
+                                                                '  - name: d\n    action: "{{ parameters.x }}"\n')})
+    assert findings(result, "AL510") == []
+
+
+def test_malformed_ref_in_a_parallel_subtask_stays_unknown_action(tmp_path: Path) -> None:
+    # the validator checks top-level tasks only; the action lookup finds the sub-task's ref
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: fan\n    type: parallel\n    tasks:\n      - name: a\n        action: invalid_format\n')})
+    assert findings(result, "AL510", "AL506") == [("AL506", 8, 17, "error")]
