@@ -384,6 +384,9 @@ def _type_or_value(ctx: CheckContext, path: list[Any], node: AnyNode | None, exp
 def _limit_message(where: str, keyword: str, error: Any) -> str:
     limit = error.validator_value
     value = _show(error.instance)
+    invalid = error.schema.get("x-invalid") if isinstance(error.schema, dict) else None
+    if invalid:
+        return f"{where} {invalid}"
     messages = {
         "minimum": f"{where} must be at least {limit}; found {value}",
         "maximum": f"{where} must be at most {limit}; found {value}",

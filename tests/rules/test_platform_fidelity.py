@@ -125,3 +125,73 @@ def test_malformed_ref_in_a_parallel_subtask_stays_unknown_action(tmp_path: Path
     result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
         '  - name: fan\n    type: parallel\n    tasks:\n      - name: a\n        action: invalid_format\n')})
     assert findings(result, "AL510", "AL506") == [("AL506", 8, 17, "error")]
+
+
+# --- 4. the validator's task checks ------------------------------------------------------
+
+def test_with_items_and_iterate_cache_on_one_task(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: each\n    action: core.echo\n    with_items: "{{ vars.users }}"\n'
+        '    iterate_cache: {namespace: users}\n')})
+    assert findings(result, "AL315", "AL316", "AL317") == [("AL315", 7, 5, "error")]
+
+
+def test_iterate_cache_on_a_workflow_task(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: each\n    type: workflow\n    action: core.echo\n    iterate_cache: {namespace: users}\n')})
+    # AL316 at iterate_cache; AL311 (legacy type) stays a separate warning at the type
+    assert findings(result, "AL315", "AL316", "AL317", "AL311") == [("AL311", 5, 11, "warning"),
+                                                                    ("AL316", 7, 5, "error")]
+
+
+def test_iterate_cache_on_an_action_task_is_fine(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: each\n    action: core.echo\n    iterate_cache: {namespace: users}\n')})
+    assert findings(result, "AL204", "AL315", "AL316", "AL317") == []
+
+
+def test_wait_for_on_a_workflow_task(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: ask\n    type: workflow\n    action: core.echo\n'
+        '    wait_for: {inquiry: "{{ task.ask.inquiry_id }}"}\n')})
+    assert findings(result, "AL317") == [("AL317", 7, 5, "error")]
+    assert "only supported for action tasks" in [d for d in result.diagnostics if d.code == "AL317"][0].message
+
+
+def test_wait_for_on_a_parallel_subtask(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: fan\n    type: parallel\n    tasks:\n      - name: ask\n        action: core.echo\n'
+        '        wait_for: {inquiry: "{{ task.ask.inquiry_id }}"}\n')})
+    assert findings(result, "AL317") == [("AL317", 9, 9, "error")]
+    assert "sub-tasks of a parallel task" in [d for d in result.diagnostics if d.code == "AL317"][0].message
+
+
+def test_wait_for_with_iteration(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: ask\n    action: core.echo\n    with_items: "{{ vars.users }}"\n'
+        '    wait_for: {inquiry: "{{ task.ask.inquiry_id }}"}\n'
+        '  - name: ask2\n    action: core.echo\n    iterate_cache: {namespace: users}\n'
+        '    wait_for: {inquiry: "{{ task.ask2.inquiry_id }}"}\n')})
+    assert findings(result, "AL317") == [("AL317", 7, 5, "error"), ("AL317", 11, 5, "error")]
+    assert all("combined with task iteration" in d.message for d in result.diagnostics if d.code == "AL317")
+
+
+def test_wait_for_on_a_plain_action_task_is_fine(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: ask\n    action: core.echo\n    wait_for: {inquiry: "{{ task.ask.inquiry_id }}"}\n')})
+    assert findings(result, "AL317") == []
+
+
+def test_blank_iterate_cache_namespace(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: each\n    action: core.echo\n    iterate_cache:\n      namespace: "   "\n'
+        '  - name: other\n    action: core.echo\n    iterate_cache: {namespace: ""}\n')})
+    assert findings(result, "AL204") == [("AL204", 7, 18, "error"), ("AL204", 10, 32, "error")]
+    assert all("must not be blank" in d.message for d in result.diagnostics if d.code == "AL204")
+
+
+def test_retry_max_delay_below_delay(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"workflows/w.yaml": _workflow(
+        '  - name: a\n    action: core.echo\n    retry:\n      count: 3\n      delay: 10\n      max_delay: 5\n'
+        '  - name: b\n    action: core.echo\n    retry: {count: 3, delay: 10, max_delay: 10}\n')})
+    assert findings(result, "AL318") == [("AL318", 9, 18, "error")]
