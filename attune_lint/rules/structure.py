@@ -87,6 +87,13 @@ MISSING_KEY = Rule(
     "AL203", "missing-key", Severity.ERROR,
     "A required key is missing.",
     """
+    Where the platform's reaction is known the message says it (schema annotation
+    ``x-missing``). An action file without ``ref``: the newest Attune refuses the whole pack
+    registration in its preflight ("action YAML deploy.yaml is missing ref"); older pack
+    loaders (June 2026) skip the file with a warning ("Action YAML deploy.yaml missing 'ref'
+    field, skipping"), so the action is never registered. Either way it is an error. A
+    pack.yaml without ``ref`` or ``version`` is refused ("Missing 'ref' field in pack.yaml").
+
     FAIL:
         tasks:
           - name: a
@@ -96,6 +103,16 @@ MISSING_KEY = Rule(
         tasks:
           - name: a
             action: core.echo
+
+    An action file (``actions/deploy.yaml``) without ``ref``:
+
+    FAIL:
+        label: Deploy
+        entry_point: deploy.sh
+    PASS:
+        ref: acme.deploy
+        label: Deploy
+        entry_point: deploy.sh
     """,
 )
 INVALID_VALUE = Rule(
@@ -314,10 +331,15 @@ def _missing_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode 
             continue
         hint = None
         properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        described = properties.get(key, {}).get("description") if isinstance(properties.get(key), dict) else None
+        prop = properties.get(key) if isinstance(properties.get(key), dict) else {}
+        described = prop.get("description")
         if described:
             hint = f"add '{key}': {described}"
-        yield MISSING_KEY.at(ctx.path, head_span(node), f"{where} is missing the required key {key!r}", hint)
+        message = f"{where} is missing the required key {key!r}"
+        consequence = prop.get("x-missing")
+        if consequence:
+            message += ": " + consequence.replace("{file}", ctx.file_path.name)
+        yield MISSING_KEY.at(ctx.path, head_span(node), message, hint)
 
 
 def _alternatives(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:

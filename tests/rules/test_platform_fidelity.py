@@ -195,3 +195,20 @@ def test_retry_max_delay_below_delay(tmp_path: Path) -> None:
         '  - name: a\n    action: core.echo\n    retry:\n      count: 3\n      delay: 10\n      max_delay: 5\n'
         '  - name: b\n    action: core.echo\n    retry: {count: 3, delay: 10, max_delay: 10}\n')})
     assert findings(result, "AL318") == [("AL318", 9, 18, "error")]
+
+
+# --- 5. an action file without ref -------------------------------------------------------
+
+def test_action_without_ref_says_what_the_platform_does(tmp_path: Path) -> None:
+    result = lint_pack(tmp_path, {"actions/deploy.yaml": "label: Deploy\nentry_point: deploy.sh\n",
+                                  "actions/deploy.sh": "echo\n"})
+    assert findings(result, "AL203") == [("AL203", 1, 1, "error")]
+    (d,) = [d for d in result.diagnostics if d.code == "AL203"]
+    assert "action YAML deploy.yaml is missing ref" in d.message  # newest: registration fails
+    assert "skip the file with a warning" in d.message and "never registered" in d.message  # June lineage
+
+
+def test_pack_without_version_is_refused(tmp_path: Path) -> None:
+    result = lint_manifest(tmp_path, "ref: acme\n")
+    assert findings(result, "AL203") == [("AL203", 1, 1, "error")]
+    assert "Missing 'version' field in pack.yaml" in result.diagnostics[0].message
