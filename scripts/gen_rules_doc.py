@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from attune_lint.rules.catalog import all_rules  # noqa: E402
+from attune_lint.rules.catalog import SEVERITY_POLICY, all_rules  # noqa: E402
 
 
 def render() -> str:
@@ -28,6 +28,8 @@ def render() -> str:
         "`label`, `version` and a task supplied; an action; a `pack.yaml`). An example made of whole files",
         "names each with a line `# file: PATH` above it, relative to the pack folder (to the folder of the packs",
         "when PATH starts with `packs/`).",
+        "",
+        *SEVERITY_POLICY.splitlines(),
         "",
         "| code | name | default severity | summary |",
         "| --- | --- | --- | --- |",

@@ -46,3 +46,25 @@ def find_rule(code_or_name: str) -> Rule | None:
         if rule.code.lower() == wanted.lower() or rule.name == wanted:
             return rule
     return None
+
+
+# The policy every rule's default severity follows; docs/rules.md opens with it.
+SEVERITY_POLICY = """\
+## Severity policy
+
+Severities follow what Attune does with the file:
+
+* **error**: Attune refuses the file (the pack registration, the workflow load or the
+  validator fails), or the workflow cannot run as written.
+* **warning**: Attune accepts the file but silently ignores, drops or changes something
+  (an unknown key, a field of the wrong kind that it reads leniently, a legacy form it
+  rewrites), or the file works only under a condition (an undeclared parameter the caller
+  must pass).
+* **info**: style and portability advice.
+
+In `pack.yaml` and action files the platform reads each field on its own: most leniently
+(a value of the wrong kind is dropped or read as absent, so AL202 is a warning there, e.g.
+`dependencies: {}` is read as no dependencies), a few strictly (`ref`, pack `version`,
+`testing`, action `timeout_seconds`, `reference_visibility`, retention fields: errors).
+The schemas mark each field with `x-lenient` or `x-strict`; AL202 lists them.
+"""

@@ -79,7 +79,15 @@ UNDECLARED_PARAMETER = Rule(
     "``parameters.X`` names a parameter the workflow does not declare.",
     """
     An action-linked graph takes its parameters from the action YAML that points at it; a
-    standalone workflow declares them itself. Reading an undeclared one fails at run time.
+    standalone workflow declares them itself.
+
+    An **error** when the workflow declares parameters: a name outside them is most likely a
+    typo, and reading it fails at run time unless the caller happens to pass it.
+
+    A **warning** when the workflow declares none: Attune's API does not check execution
+    inputs (no parameter schema means no validation, and the schema it builds from flat
+    parameters never forbids extra keys), so it forwards undeclared inputs and the workflow
+    works whenever the caller passes the value. Declare it anyway, so callers see it.
 
     FAIL:
         parameters:
@@ -469,8 +477,19 @@ def _check_reference(path: str, scope: Scope, rendered: RenderedString, ref: Ref
 
     if name == "parameters":
         if key is not None and scope.parameters is not None and key not in scope.parameters:
+            if not scope.parameters:
+                # Nothing declared: the API forwards every input unchecked, so it works
+                # whenever the caller passes the value.
+                yield UNDECLARED_PARAMETER.at(
+                    path, key_span(),
+                    f"parameter {key!r} is not declared (parameters come from {scope.parameters_source}); "
+                    "the API forwards undeclared inputs without checking them, so this works only when "
+                    "the caller passes it",
+                    f"declare it so that callers see it (and a default if it is optional): {key}: {{type: string}}",
+                    severity=Severity.WARNING)
+                return
             match = _did_you_mean(key, scope.parameters)
-            declared = ", ".join(sorted(scope.parameters)) or "none"
+            declared = ", ".join(sorted(scope.parameters))
             yield UNDECLARED_PARAMETER.at(
                 path, key_span(),
                 f"parameter {key!r} is not declared (parameters come from {scope.parameters_source})",

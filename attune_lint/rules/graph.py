@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.check.workflow_view import TaskView, WorkflowView
-from attune_lint.document.tree import head_span
+from attune_lint.document.tree import MappingNode, ScalarNode, head_span
 from attune_lint.rule import Rule
 from attune_lint.spelling import closest
 
@@ -328,9 +328,84 @@ TASK_WHEN = Rule(
     """,
 )
 
+ITERATION_CONFLICT = Rule(
+    "AL315", "with-items-and-iterate-cache", Severity.ERROR,
+    "A task has both ``with_items`` and ``iterate_cache``.",
+    """
+    The platform's validator refuses it: "Task 'X' cannot define both with_items and
+    iterate_cache". A task iterates over one source.
+
+    FAIL:
+        - name: each
+          action: core.echo
+          with_items: "{{ parameters.users }}"
+          iterate_cache: {namespace: users}
+    PASS:
+        - name: each
+          action: core.echo
+          iterate_cache: {namespace: users}
+    """,
+)
+ITERATE_CACHE_NOT_ACTION = Rule(
+    "AL316", "iterate-cache-not-action", Severity.ERROR,
+    "``iterate_cache`` on a task that is not an action task (``type: workflow`` or ``parallel``).",
+    """
+    The platform's validator refuses it: "Task 'X' iterate_cache is only supported for
+    action tasks". (AL311 separately reports the legacy ``type``.)
+
+    FAIL:
+        - name: each
+          type: workflow
+          action: acme.deploy
+          iterate_cache: {namespace: users}
+    PASS:
+        - name: each
+          action: acme.deploy
+          iterate_cache: {namespace: users}
+    """,
+)
+WAIT_FOR_MISPLACED = Rule(
+    "AL317", "wait-for-not-supported", Severity.ERROR,
+    "``wait_for`` where the platform does not support it.",
+    """
+    The platform's parser refuses the file (on every load path, so pack registration fails)
+    when a ``wait_for`` task is not an action task ("wait_for is only supported for action
+    tasks"), is a sub-task of a parallel task ("wait_for is not supported on nested parallel
+    tasks"), or also iterates with ``with_items`` or ``iterate_cache`` ("wait_for cannot be
+    combined with task iteration").
+
+    FAIL:
+        - name: approve
+          action: core.inquiry
+          with_items: "{{ parameters.approvers }}"
+          wait_for: {inquiry: "{{ task.approve.inquiry_id }}"}
+    PASS:
+        - name: approve
+          action: core.inquiry
+          wait_for: {inquiry: "{{ task.approve.inquiry_id }}"}
+    """,
+)
+RETRY_MAX_DELAY = Rule(
+    "AL318", "retry-max-delay-below-delay", Severity.ERROR,
+    "``retry.max_delay`` is less than ``retry.delay``.",
+    """
+    The platform's validator refuses it: "Task 'X' retry max_delay must be >= delay".
+
+    FAIL:
+        - name: a
+          action: core.echo
+          retry: {count: 3, delay: 10, max_delay: 5}
+    PASS:
+        - name: a
+          action: core.echo
+          retry: {count: 3, delay: 10, max_delay: 60}
+    """,
+)
+
 RULES = (DUPLICATE_TASK, UNKNOWN_TARGET, NO_ENTRY, UNREACHABLE, SEVERAL_ENTRIES, JOIN_TOO_LARGE,
          UNCONDITIONAL_BESIDE, WAIT_FOR_IN_CYCLE, LEGACY_BESIDE_NEXT, LEGACY_TRANSITION,
-         LEGACY_TASK_TYPE, UNGUARDED_CYCLE, RESERVED_NAME, TASK_WHEN)
+         LEGACY_TASK_TYPE, UNGUARDED_CYCLE, RESERVED_NAME, TASK_WHEN, ITERATION_CONFLICT,
+         ITERATE_CACHE_NOT_ACTION, WAIT_FOR_MISPLACED, RETRY_MAX_DELAY)
 
 RESERVED_TASK_NAMES = frozenset({"parameters", "vars", "task", "system", "kv", "pack", "item", "batch", "index"})
 
@@ -408,6 +483,57 @@ def _per_task(ctx: CheckContext, view: WorkflowView) -> Iterator[Diagnostic]:
                                f"task-level 'when' on task {task.label} is ignored by the scheduler",
                                "put the condition on the transition that leads to this task")
         yield from _all_match(ctx, task)
+        yield from _task_shape(ctx, task)
+
+
+def _present(task: TaskView, key: str) -> ScalarNode | None:
+    """The key node of ``key`` when it has a value (``key: null`` is absent to the parser)."""
+    value = task.get(key)
+    if value is None or (isinstance(value, ScalarNode) and value.value is None):
+        return None
+    return task.key(key)
+
+
+def _task_shape(ctx: CheckContext, task: TaskView) -> Iterator[Diagnostic]:
+    """The validator's per-task checks the schema cannot express (validator.rs)."""
+    with_items = _present(task, "with_items")
+    iterate_cache = _present(task, "iterate_cache")
+    wait_for = _present(task, "wait_for")
+    if with_items is not None and iterate_cache is not None:
+        yield ITERATION_CONFLICT.at(ctx.path, iterate_cache.span,
+                                    f"task {task.label} cannot define both with_items and iterate_cache",
+                                    "keep one of them: a task iterates over one source")
+    if iterate_cache is not None and task.type != "action":
+        yield ITERATE_CACHE_NOT_ACTION.at(ctx.path, iterate_cache.span,
+                                          f"task {task.label}: iterate_cache is only supported for action tasks "
+                                          f"(this one is 'type: {task.type}')",
+                                          "make it an action task (remove 'type') or move the iteration into "
+                                          "an action task")
+    if wait_for is not None:
+        reasons = []
+        if task.type != "action":
+            reasons.append(f"wait_for is only supported for action tasks (this one is 'type: {task.type}')")
+        if task.parent is not None:
+            reasons.append(f"wait_for is not supported on sub-tasks of a parallel task ({task.parent.label})")
+        if with_items is not None or iterate_cache is not None:
+            which = "with_items" if with_items is not None else "iterate_cache"
+            reasons.append(f"wait_for cannot be combined with task iteration ({which})")
+        if reasons:
+            yield WAIT_FOR_MISPLACED.at(ctx.path, wait_for.span, f"task {task.label}: " + "; ".join(reasons),
+                                        "wait in a top-level action task of its own that does not iterate")
+    retry = task.get("retry")
+    if isinstance(retry, MappingNode):
+        delay, max_delay = retry.get("delay"), retry.get("max_delay")
+        if isinstance(delay, ScalarNode) and isinstance(max_delay, ScalarNode) \
+                and _is_int(delay.value) and _is_int(max_delay.value) and max_delay.value < delay.value:
+            yield RETRY_MAX_DELAY.at(ctx.path, max_delay.span,
+                                     f"task {task.label}: retry max_delay ({max_delay.value}) must be >= delay "
+                                     f"({delay.value})",
+                                     f"raise max_delay to at least {delay.value}, or lower delay")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _legacy_hint(field: str) -> str:

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
-from attune_lint.workspace.discovery import workflow_name
+from attune_lint.workspace.discovery import classify_content, workflow_name
 from attune_lint.workspace.workspace import Workspace
 from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.settings.record import Settings
@@ -154,6 +154,25 @@ UNKNOWN_ACTION = Rule(
           action: core.echo
     """,
 )
+MALFORMED_ACTION_REF = Rule(
+    "AL510", "malformed-action-ref", Severity.ERROR,
+    "A top-level task's action is not a '<pack>.<action>' ref (no pack part, or an empty part).",
+    """
+    Attune's workflow validator splits the ref on '.' and needs at least two parts, none of
+    them empty: "Task 'a' has invalid action reference: invalid_format". It checks top-level
+    tasks; a malformed ref in a sub-task of a parallel task is found by the action lookup
+    instead (AL506). Reported in any check, inside a pack or not, since no catalog is
+    needed. (The validator does not check case: ``Core.Echo`` has the right shape and is left
+    to AL506.)
+
+    FAIL:
+        - name: a
+          action: invalid_format
+    PASS:
+        - name: a
+          action: core.echo
+    """,
+)
 WORKFLOW_ACTION_RUNNER_KEYS = Rule(
     "AL507", "workflow-action-runner-keys", Severity.WARNING,
     "A workflow action sets runner keys (runner_type, entry_point, ...) that do not apply.",
@@ -221,7 +240,7 @@ PACK_DIR_MISMATCH = Rule(
 )
 
 RULES = (REF_FORMAT, STANDALONE_REF_MISMATCH, WORKFLOW_FILE_PATH, WORKFLOW_FILE_MISSING, GRAPH_REPEATS_ACTION,
-         UNKNOWN_ACTION, WORKFLOW_ACTION_RUNNER_KEYS, DUPLICATE_REF, PACK_DIR_MISMATCH)
+         UNKNOWN_ACTION, WORKFLOW_ACTION_RUNNER_KEYS, DUPLICATE_REF, PACK_DIR_MISMATCH, MALFORMED_ACTION_REF)
 
 SEGMENT = re.compile(r"^[a-z][a-z0-9_-]*$")
 RUNNER_KEYS = ("runner_type", "entry_point", "parameter_delivery", "parameter_format", "output_format")
@@ -255,15 +274,48 @@ def _suggest_ref(ref: str, pack_ref: str | None) -> str:
 
 
 def check(ctx: CheckContext) -> Iterable[Diagnostic]:
-    if ctx.root is None or ctx.pack is None:
+    if ctx.root is None:
         return []
+    if ctx.pack is None:
+        return list(_action_ref_format(ctx)) if _workflow_by_place_or_content(ctx) else []
     if ctx.kind == "action":
         return list(_action_checks(ctx))
     if ctx.kind == "pack":
         return list(_pack_checks(ctx))
     if ctx.is_workflow:
-        return list(_workflow_checks(ctx))
+        return [*_action_ref_format(ctx), *_workflow_checks(ctx)]
     return []
+
+
+def _workflow_by_place_or_content(ctx: CheckContext) -> bool:
+    """A workflow file, by where it stands or, for a loose file, by its top-level keys."""
+    if ctx.kind != "unknown":
+        return ctx.is_workflow
+    assert ctx.root is not None
+    return classify_content(set(ctx.root.keys()), ctx.file_path.name) in ("graph", "standalone")
+
+
+def is_valid_action_ref(ref: str) -> bool:
+    """The validator's test (``is_valid_action_ref``): two or more '.'-parts, none empty."""
+    parts = ref.split(".")
+    return len(parts) >= 2 and all(parts)
+
+
+def _action_ref_format(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AL510 on top-level tasks, as the validator checks them (no catalog needed)."""
+    for task in ctx.view.tasks:
+        node = task.get("action")
+        if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
+            continue
+        ref = node.value
+        if not ref or "{{" in ref or is_valid_action_ref(ref):
+            continue
+        problem = ("has no pack part" if "." not in ref else "has an empty part")
+        yield MALFORMED_ACTION_REF.at(
+            ctx.path, node.span,
+            f"task {task.label} has an invalid action reference {ref!r}: it {problem}; "
+            "the platform's validator refuses it",
+            "write the action as '<pack>.<action>', e.g. 'core.echo'")
 
 
 def _pack_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -386,6 +438,8 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
             continue
         segments = ref.split(".")
         if len(segments) < 2 or not all(segments):
+            if task.parent is None and not is_valid_action_ref(node.value):
+                continue  # AL510
             yield UNKNOWN_ACTION.at(ctx.path, node.span, f"action {ref!r} is not a '<pack>.<action>' ref",
                                     "write the action as '<pack>.<action>'")
             continue

@@ -8,6 +8,7 @@ that lacks it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
@@ -41,7 +42,26 @@ WRONG_TYPE = Rule(
     "AL202", "wrong-type", Severity.ERROR,
     "A value of the wrong kind (a list where a mapping is expected, ...).",
     """
-    The platform refuses the whole file ("invalid type: sequence, expected a map").
+    In a workflow file the platform refuses the whole file ("invalid type: sequence,
+    expected a map"): an error.
+
+    In ``pack.yaml`` and action files the severity follows what the platform does with the
+    field (see "Severity policy" at the top of docs/rules.md). Attune reads most of their
+    fields one by one and leniently (``get("dependencies").and_then(as_sequence)``): a value
+    of the wrong kind is silently dropped, read as absent or stored unchecked, so the finding
+    is a **warning** that says so (schema annotation ``x-lenient``). This covers pack.yaml
+    ``name``, ``description``, ``dependencies``, ``runtime_deps``, ``keywords``,
+    ``config_schema``, ``metadata`` and ``worker_*`` (the register path) and ``label``,
+    ``author``, ``email``, ``system``, ``enabled``, ``conf_schema``, ``config``, ``meta``,
+    ``tags`` (not read by the register path at all), and the action fields ``label``,
+    ``description``, ``enabled``, ``workflow_file``, ``runner_type``, ``entry_point``,
+    ``runtime_version``, ``parameter_delivery``/``parameter_format``/``output_format``,
+    ``parameters``, ``output``, ``tags``, ``default_execution_permission_set_refs``,
+    ``required_worker_runtimes``, ``worker_*`` and ``accesses_mcp``. Fields the platform
+    deserializes strictly (``x-strict``) stay **errors**, an unquoted number in a string
+    field (AL205) included: pack.yaml ``ref``, ``version`` and ``testing``; action ``ref``,
+    ``timeout_seconds``, ``reference_visibility``, ``reference_allowed_pack_refs`` and the
+    ``log_``/``artifact_retention_*`` fields.
 
     FAIL:
         vars:
@@ -49,12 +69,22 @@ WRONG_TYPE = Rule(
     PASS:
         vars:
           count: 1
+
+    A map where pack.yaml expects a list is a warning: the register path reads
+    ``dependencies: {}`` as no dependencies (write ``dependencies: []``).
     """,
 )
 MISSING_KEY = Rule(
     "AL203", "missing-key", Severity.ERROR,
     "A required key is missing.",
     """
+    Where the platform's reaction is known the message says it (schema annotation
+    ``x-missing``). An action file without ``ref``: the newest Attune refuses the whole pack
+    registration in its preflight ("action YAML deploy.yaml is missing ref"); older pack
+    loaders (June 2026) skip the file with a warning ("Action YAML deploy.yaml missing 'ref'
+    field, skipping"), so the action is never registered. Either way it is an error. A
+    pack.yaml without ``ref`` or ``version`` is refused ("Missing 'ref' field in pack.yaml").
+
     FAIL:
         # file: workflows/w.yaml
         ref: acme.w
@@ -70,6 +100,9 @@ MISSING_KEY = Rule(
         tasks:
           - name: a
             action: core.echo
+
+    An action file (``actions/deploy.yaml``) without ``ref`` is reported the same way, at the
+    top of the file.
     """,
 )
 INVALID_VALUE = Rule(
@@ -155,9 +188,56 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     errors = validator(kind).iter_errors(instance)
     found: dict[tuple[Any, ...], Diagnostic] = {}
     for error in errors:
-        for diagnostic in _diagnostics(ctx, error, instance):
+        for diagnostic in _platform_reading(kind, error, _diagnostics(ctx, error, instance)):
             found.setdefault((diagnostic.span, diagnostic.code, diagnostic.message), diagnostic)
     return list(found.values())
+
+
+def _field_annotations(kind: str, path: list[Any]) -> tuple[str | None, str | None, str | None]:
+    """The ``x-lenient``/``x-strict`` note (and ``x-fix``) of the field that holds ``path``.
+
+    Followed from the file's root through ``properties`` only (the top-level fields of
+    pack.yaml and action files carry them); the innermost note wins.
+    """
+    from attune_lint.schemas import schema
+
+    node: Any = schema(kind)
+    lenient = strict = fix = None
+    for step in path:
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(step, str) or not isinstance(properties, dict) or step not in properties:
+            break
+        node = properties[step]
+        if isinstance(node, dict):
+            if "x-lenient" in node:
+                lenient, strict, fix = node["x-lenient"], None, node.get("x-fix")
+            if "x-strict" in node:
+                lenient, strict, fix = None, node["x-strict"], node.get("x-fix")
+    return lenient, strict, fix
+
+
+def _platform_reading(kind: str, error: Any, diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """Severity by what the platform does with the value (the policy in AL202's doc).
+
+    A wrong type in a field the platform reads leniently (``x-lenient``) is dropped or
+    stored silently: a warning that says so. A value the platform refuses (``x-strict``) is
+    an error, an unquoted number or boolean included.
+    """
+    for diagnostic in diagnostics:
+        path = [p for p in error.absolute_path]
+        if diagnostic.code not in (WRONG_TYPE.code, UNQUOTED_STRING.code):
+            yield diagnostic
+            continue
+        lenient, strict, fix = _field_annotations(kind, path)
+        if lenient is not None and diagnostic.code == WRONG_TYPE.code:
+            yield replace(diagnostic, severity=Severity.WARNING,
+                          message=f"{diagnostic.message}; the platform ignores it ({lenient})",
+                          suggestion=fix or diagnostic.suggestion)
+        elif strict is not None:
+            yield replace(diagnostic, severity=Severity.ERROR, message=f"{diagnostic.message}; {strict}",
+                          suggestion=fix or diagnostic.suggestion)
+        else:
+            yield diagnostic
 
 
 def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:
@@ -241,10 +321,15 @@ def _missing_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode 
             continue
         hint = None
         properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        described = properties.get(key, {}).get("description") if isinstance(properties.get(key), dict) else None
+        prop = properties.get(key) if isinstance(properties.get(key), dict) else {}
+        described = prop.get("description")
         if described:
             hint = f"add '{key}': {described}"
-        yield MISSING_KEY.at(ctx.path, head_span(node), f"{where} is missing the required key {key!r}", hint)
+        message = f"{where} is missing the required key {key!r}"
+        consequence = prop.get("x-missing")
+        if consequence:
+            message += ": " + consequence.replace("{file}", ctx.file_path.name)
+        yield MISSING_KEY.at(ctx.path, head_span(node), message, hint)
 
 
 def _alternatives(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagnostic]:
@@ -311,6 +396,9 @@ def _type_or_value(ctx: CheckContext, path: list[Any], node: AnyNode | None, exp
 def _limit_message(where: str, keyword: str, error: Any) -> str:
     limit = error.validator_value
     value = _show(error.instance)
+    invalid = error.schema.get("x-invalid") if isinstance(error.schema, dict) else None
+    if invalid:
+        return f"{where} {invalid}"
     messages = {
         "minimum": f"{where} must be at least {limit}; found {value}",
         "maximum": f"{where} must be at most {limit}; found {value}",
