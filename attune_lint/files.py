@@ -1,9 +1,71 @@
-"""Writing files so that no reader ever sees half of one."""
+"""Reading and writing files safely: only regular files are read, never more than a limit
+(a FIFO would block forever, ``/dev/zero`` never ends), and no reader ever sees half a
+written file."""
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, a device, a socket or a folder: it is not read."""
+
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        self.kind = kind
+
+
+class FileTooLarge(OSError):
+    """The file holds more bytes than the reader accepts."""
+
+    def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"file is {size} bytes, more than the {limit} read", str(path))
+        self.size, self.limit = size, limit
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed), at most ``limit``.
+
+    Raises ``NotRegularFile`` for anything else and ``FileTooLarge`` past ``limit`` (also
+    for a file that reports a size of 0 and then streams, as /proc files do); both are
+    ``OSError``, like every other reason a file cannot be read. Opening with O_NONBLOCK
+    keeps a named pipe from blocking the open itself."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path, _kind(info.st_mode))
+        if info.st_size > limit:
+            raise FileTooLarge(path, info.st_size, limit)
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise FileTooLarge(path, len(data), limit)
+        return data
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:

@@ -10,3 +10,8 @@ MAX_EXPANDED_NODES = 100_000
 # ("recursion limit exceeded"); the linter stops there too, which also keeps every walk
 # over the tree far from Python's recursion limit.
 MAX_NESTING = 128
+# The files the linter reads for itself (configuration, baseline, cache entries and index):
+# far larger than any real one, small enough that a link to /dev/zero cannot exhaust memory.
+MAX_SIDE_FILE_SIZE = 64 * 1024 * 1024
+# The largest --max-file-size accepted: 1 GiB, a thousand times the platform's limit.
+MAX_FILE_SIZE_SETTING = 1024 * 1024 * 1024

@@ -235,7 +235,7 @@ def test_content_index_trusts_only_old_unchanged_stats(packs: Path, store: Path,
     _run_and_compare(store, packs)
     reads: list[str] = []
     real_read = cache._read
-    monkeypatch.setattr(cache, "_read", lambda path: reads.append(str(path)) or real_read(path))
+    monkeypatch.setattr(cache, "_read", lambda path, limit: reads.append(str(path)) or real_read(path, limit))
     result, stats = _cached(store, [packs])
     assert stats.misses == 0 and reads == []  # unchanged stats: nothing read
     # Same size, mtime put back: the ctime still moves, so the file is read and re-checked.
@@ -254,7 +254,7 @@ def test_recent_files_are_always_read(packs: Path, store: Path, monkeypatch: pyt
     _run_and_compare(store, packs)  # files written just now: younger than TRUST_AFTER_NS
     reads: list[str] = []
     real_read = cache._read
-    monkeypatch.setattr(cache, "_read", lambda path: reads.append(str(path)) or real_read(path))
+    monkeypatch.setattr(cache, "_read", lambda path, limit: reads.append(str(path)) or real_read(path, limit))
     _, stats = _cached(store, [packs])
     assert stats.misses == 0 and len(reads) >= 18
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from attune_lint.diagnostics import Severity
 from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from attune_lint.limits import MAX_FILE_SIZE_SETTING
 
 
 
@@ -138,8 +139,8 @@ def run(args: argparse.Namespace) -> int:
     from attune_lint.report import reporter, text
     from attune_lint.run import lint
 
-    if args.max_file_size is not None and args.max_file_size <= 0:
-        return _error("attune-lint: --max-file-size must be a positive number of bytes")
+    if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
+        return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
     if args.jobs is not None and args.jobs < 1:
         return _error("attune-lint: --jobs must be at least 1")
     try:

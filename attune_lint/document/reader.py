@@ -5,7 +5,6 @@ arbitrary tags: PyYAML is used only up to its composer.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.files import FileTooLarge, read_regular
 from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_EXPANDED_NODES, MAX_NESTING
 from attune_lint.document import rules as R
 from attune_lint.document.tree import (
@@ -101,14 +101,12 @@ def read_yaml_file(path: Path | str, display_path: str | None = None,
     shown = display_path if display_path is not None else str(path)
     origin = Span(1, 1, 1, 1)
     try:
-        size = os.stat(path).st_size
-        if size > max_file_size:
-            return YamlDocument(shown, None, None, [R.FILE_TOO_LARGE.at(
-                shown, origin,
-                f"file is {size} bytes; the platform reads workflow files of at most {max_file_size} bytes",
-                "split the workflow into smaller workflows")])
-        with open(path, "rb") as handle:
-            data = handle.read(max_file_size + 1)
+        data = read_regular(path, max_file_size)
+    except FileTooLarge as exc:
+        return YamlDocument(shown, None, None, [R.FILE_TOO_LARGE.at(
+            shown, origin,
+            f"file is {exc.size} bytes; the platform reads workflow files of at most {max_file_size} bytes",
+            "split the workflow into smaller workflows")])
     except OSError as exc:
         return YamlDocument(shown, None, None, [R.UNREADABLE.at(
             shown, origin, f"cannot read file: {exc.strerror or exc}")])
@@ -120,10 +118,7 @@ def read_source(path: Path | str, display_path: str, max_file_size: int = DEFAUL
     none: unreadable, too large, not UTF-8), without composing the YAML: for a snippet of a
     file whose findings came from another process or from the cache."""
     try:
-        if os.stat(path).st_size > max_file_size:
-            return None
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
+        text = read_regular(path, max_file_size).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     if text.startswith("\ufeff"):

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.files import write_atomic
+from attune_lint.files import read_regular, write_atomic
+from attune_lint.limits import MAX_SIDE_FILE_SIZE
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]          # (path relative to the baseline's folder, code, line text)
@@ -70,7 +71,9 @@ def write(diagnostics: Iterable[Diagnostic], line_of: LineLookup, baseline_file:
 def read(baseline_file: Path) -> Counter[Key]:
     """The recorded findings with their counts."""
     try:
-        document = json.loads(Path(baseline_file).read_text(encoding="utf-8"))
+        document = json.loads(read_regular(baseline_file, MAX_SIDE_FILE_SIZE).decode("utf-8"))
+    except RecursionError:
+        raise BaselineError(f"{baseline_file}: not a baseline file (nested too deeply)") from None
     except OSError as exc:
         raise BaselineError(f"{baseline_file}: cannot read baseline: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

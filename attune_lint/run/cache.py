@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
-from attune_lint.files import write_atomic
+from attune_lint.files import read_regular, write_atomic
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_SIDE_FILE_SIZE
 
 if TYPE_CHECKING:
     from attune_lint.run.parallel import Plan, ShareResult
@@ -108,23 +109,13 @@ class _PackInputs:
     workflows_digest: str | None = None  # of every workflow file of the pack (for non-workflow files)
 
 
-def _read(path: Path | str) -> bytes | None:
-    """The file's bytes (None when unreadable); os.read skips the buffered file object."""
+def _read(path: Path | str, limit: int) -> bytes | None:
+    """The file's bytes; None when it is unreadable, not a regular file or over ``limit``
+    (the run reports those files itself; the cache must not block or fill memory on them)."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        return read_regular(path, limit)
     except OSError:
         return None
-    try:
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 # A file's stat is trusted to stand for its content only when its ctime was at least this
@@ -140,17 +131,17 @@ class ContentIndex:
     shortly before it was hashed, is read and hashed again.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
         self.path = path
+        self.max_file_size = max_file_size
         self.rows: dict[str, list[Any]] = {}
         self.dirty = False
         if path is not None:
             try:
-                with open(path, "rb") as handle:
-                    rows = json.loads(handle.read())
+                rows = json.loads(read_regular(path, MAX_SIDE_FILE_SIZE))
                 if isinstance(rows, dict) and rows.get("format") == FORMAT and isinstance(rows.get("files"), dict):
                     self.rows = rows["files"]
-            except (OSError, ValueError, UnicodeDecodeError):
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
                 pass
 
     def digest(self, path: str) -> str | None:
@@ -166,7 +157,7 @@ class ContentIndex:
                 and isinstance(row[5], int) and row[5] - stat.st_ctime_ns > TRUST_AFTER_NS):
             return str(row[4])
         hashed_at = time.time_ns()
-        data = _read(key)
+        data = _read(key, self.max_file_size)
         if data is None:
             return None
         digest = hashlib.blake2b(data, digest_size=20).hexdigest()
@@ -176,7 +167,7 @@ class ContentIndex:
 
     def fresh_digest(self, path: str) -> str | None:
         """The hash of what the file holds now, read again."""
-        data = _read(path)
+        data = _read(path, self.max_file_size)
         return None if data is None else hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
@@ -205,7 +196,7 @@ class CachedLinter:
         if not self.enabled:
             return parallel.lint_parallel(paths, settings, self.jobs)
         started = time.perf_counter()
-        self.index = ContentIndex(self.cache_dir / INDEX_FILE)
+        self.index = ContentIndex(self.cache_dir / INDEX_FILE, settings.max_file_size)
         plan = self._plan = parallel.plan(paths)
         base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
         inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
@@ -288,14 +279,13 @@ class CachedLinter:
     def _load(self, key: str) -> dict[str, Any] | None:
         """The stored entry, or None when absent, unreadable, corrupt or of another format."""
         try:
-            with open(self._entry_path(key), "rb") as handle:
-                entry = json.loads(handle.read())
+            entry = json.loads(read_regular(self._entry_path(key), MAX_SIDE_FILE_SIZE))
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
             if not isinstance(entry.get("targets"), list):
                 return None
             return entry
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     def _from_entry(self, entry: dict[str, Any] | None, pack: _PackInputs,

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from attune_lint.diagnostics import Severity
+from attune_lint.files import read_regular
+from attune_lint.limits import MAX_FILE_SIZE_SETTING, MAX_SIDE_FILE_SIZE
 from attune_lint.settings.locator import VALUE, Locate, TomlLocator, YamlLocator
 from attune_lint.settings.record import Settings
 from attune_lint.spelling import closest
@@ -34,7 +36,7 @@ FIELD_OF = {
     "external-actions": "external_actions", "external-actions-file": "external_actions",
     "strict-external-actions": "strict_external_actions", "fail-on": "fail_on",
 }
-_SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d{1,12})\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {None: 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000_000, "mib": 1024 * 1024}
 
 
@@ -86,7 +88,7 @@ def load_settings(config_file: Path | None = None, start: Path | None = None) ->
 def read_config(path: Path) -> RawConfig:
     """Read one configuration file (TOML or YAML) into a RawConfig."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_SIDE_FILE_SIZE).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), 0, 0, f"cannot read configuration file: {exc}") from None
     if path.suffix == ".toml":
@@ -118,6 +120,9 @@ def _toml_document(path: Path, text: str) -> dict[str, Any]:
         line, column = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(str(path), line, column, f"invalid TOML: {message}") from None
+    except (RecursionError, ValueError) as exc:  # nesting past the stack; an integer of 4,300+ digits
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ConfigError(str(path), 0, 0, f"invalid TOML: {reason}") from None
 
 
 def _tool_table(document: dict[str, Any]) -> Any:
@@ -128,7 +133,7 @@ def _tool_table(document: dict[str, Any]) -> Any:
 def _has_table(pyproject: Path) -> bool:
     # A cheap text test first: most pyproject.toml files never mention the tool.
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_regular(pyproject, MAX_SIDE_FILE_SIZE).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     return "attune-lint" in text and _tool_table(_toml_document(pyproject, text)) is not None
@@ -299,8 +304,9 @@ class _Reader:
         if isinstance(value, str):
             found = _SIZE.match(value)
             value = int(found.group(1)) * _SIZE_UNITS[(found.group(2) or "").lower() or None] if found else None
-        if not isinstance(value, int) or value <= 0:
-            raise self.error((key, VALUE), f"{key} must be a positive number of bytes (e.g. 1048576 or \"1 MiB\")")
+        if not isinstance(value, int) or not 0 < value <= MAX_FILE_SIZE_SETTING:
+            raise self.error((key, VALUE), f"{key} must be a positive number of bytes, at most {MAX_FILE_SIZE_SETTING} "
+                                           "(e.g. 1048576 or \"1 MiB\")")
         return value
 
     def catalog(self, key: str, name: str, path: tuple[Any, ...]) -> tuple[str, ...]:
@@ -322,7 +328,7 @@ def read_action_catalog(file: Path) -> tuple[str, ...]:
     ``.txt``: one ref per line (``#`` comments). Otherwise YAML or JSON: a list of refs, a
     list of mappings with ``ref``, or a mapping with such a list under ``actions``.
     """
-    text = file.read_text(encoding="utf-8")
+    text = read_regular(file, MAX_SIDE_FILE_SIZE).decode("utf-8")
     if file.suffix == ".txt":
         return tuple(line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip())
     from attune_lint.document.reader import load_yaml_text

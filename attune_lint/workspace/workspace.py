@@ -225,5 +225,6 @@ def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
             kind = discovery.classify(path, pack.root)
             if kind in ("pack", "action"):
                 continue
-            if path.is_file():
+            if os.path.exists(path):  # a named pipe or device named on the command line is
+                # reported by the reader ("not a regular file"), never opened for reading
                 workspace.targets.append(Target(path, kind, store.get(path), pack))

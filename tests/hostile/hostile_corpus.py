@@ -7,7 +7,9 @@ findings the attack names at their (code, line, column).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 HEAD = 'ref: hostile.w\nlabel: W\nversion: "1.0.0"\n'
@@ -18,8 +20,32 @@ class Attack:
     name: str
     files: dict[str, str | bytes]  # path below the pack folder -> content
     expect: tuple[tuple[str, int, int], ...] = ()  # (code, line, column) that must be reported
-    argv: tuple[str, ...] = ()  # extra options for 'attune-lint check'
-    prepare: Callable[..., None] | None = field(default=None, compare=False)  # (pack folder) -> None
+    argv: tuple[str, ...] = ()  # extra options for 'attune-lint check'; {pack} is the pack folder
+    prepare: Callable[[Path], None] | None = field(default=None, compare=False)  # (pack folder) -> None
+    cache: bool = False  # run with the result cache (in the run's folder), as the CLI does by default
+    exit_codes: tuple[int, ...] = (0, 1)  # 2 only where the attack is a usage error
+    message: str = ""  # a text the output (stdout or stderr) must contain
+    target: str = ""  # what to lint, below the pack folder ("" : the pack itself)
+
+
+def _fifo(relative: str) -> Callable[[Path], None]:
+    def make(pack: Path) -> None:
+        target = pack / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        os.mkfifo(target)
+    return make
+
+
+def _link(relative: str, to: str) -> Callable[[Path], None]:
+    def make(pack: Path) -> None:
+        target = pack / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() or target.is_symlink():
+            target.unlink()
+        target.symlink_to(to.format(pack=pack))
+    return make
 
 
 def _task(body: str) -> str:
@@ -49,4 +75,35 @@ ATTACKS: tuple[Attack, ...] = (
     # 3. lists nested deeper than serde_yaml reads
     Attack("deep-yaml-list", {"workflows/w.yaml": _task("    input:\n      n: " + "[" * 500 + "]" * 500 + "\n")},
            expect=(("AL101", 8, 134),)),  # the 125th '[': depth 129
+    # 6. named pipes: reading one blocks forever
+    Attack("fifo-as-the-file", {}, prepare=_fifo("workflows/pipe.yaml"), target="workflows/pipe.yaml",
+           expect=(("AL109", 1, 1),), message="not a regular file (a named pipe)"),
+    # in a folder, discovery (like the platform's loader) takes regular files only: no finding
+    Attack("fifo-in-a-folder", {"workflows/w.yaml": _task("")}, prepare=_fifo("workflows/pipe.yaml"), cache=True),
+    Attack("fifo-pack-yaml-with-cache", {"workflows/w.yaml": _task("")}, prepare=_fifo("pack.yaml"), cache=True),
+    Attack("fifo-config", {"workflows/w.yaml": _task("")}, prepare=_fifo("config.yaml"),
+           argv=("--config", "{pack}/config.yaml"), exit_codes=(2,), message="not a regular file"),
+    Attack("fifo-baseline", {"workflows/w.yaml": _task("")}, prepare=_fifo("baseline.json"),
+           argv=("--baseline", "{pack}/baseline.json"), exit_codes=(2,), message="not a regular file"),
+    # 7. endless files behind links
+    Attack("pack-yaml-to-dev-zero", {"workflows/w.yaml": _task("")}, prepare=_link("pack.yaml", "/dev/zero"),
+           cache=True),
+    Attack("dev-zero-as-the-file", {}, prepare=_link("workflows/zero.yaml", "/dev/zero"), target="workflows/zero.yaml",
+           expect=(("AL109", 1, 1),), message="not a regular file (a device)"),
+    Attack("cache-index-to-dev-zero", {"workflows/w.yaml": _task("")},
+           prepare=_link("../.attune-lint-cache/content-index.json", "/dev/zero"), cache=True),
+    Attack("baseline-to-dev-zero", {"workflows/w.yaml": _task("")}, prepare=_link("baseline.json", "/dev/zero"),
+           argv=("--baseline", "{pack}/baseline.json"), exit_codes=(2,), message="not a regular file"),
+    # 12. sizes that do not fit a machine integer
+    Attack("max-file-size-overflow", {"workflows/w.yaml": _task("")},
+           argv=("--max-file-size", "99999999999999999999999999"), exit_codes=(2,), message="--max-file-size must be"),
+    Attack("max-file-size-overflow-in-config",
+           {"workflows/w.yaml": _task(""), "config.yaml": "max-file-size: " + "9" * 30 + "\n"},
+           argv=("--config", "{pack}/config.yaml"), exit_codes=(2,), message="max-file-size must be"),
+    # 14. nesting past Python's stack in side files
+    Attack("deep-toml-config", {"workflows/w.yaml": _task(""),
+                                "pyproject.toml": "[tool.attune-lint]\nselect = " + "[" * 5000 + "]" * 5000 + "\n"},
+           argv=("--config", "{pack}/pyproject.toml"), exit_codes=(2,), message="invalid TOML"),
+    Attack("deep-baseline-json", {"workflows/w.yaml": _task(""), "baseline.json": "[" * 100000 + "]" * 100000},
+           argv=("--baseline", "{pack}/baseline.json"), exit_codes=(2,), message="not a baseline file"),
 )

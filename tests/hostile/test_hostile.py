@@ -33,11 +33,15 @@ def _build(root: Path, attack: Attack) -> Path:
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
 def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
     pack = _build(tmp_path, attack)
+    cache = ["--cache-dir", str(tmp_path / ".attune-lint-cache")] if attack.cache else ["--no-cache"]
+    config = [] if "--config" in attack.argv else ["--no-config"]
+    argv = [arg.format(pack=pack) for arg in attack.argv]
     done = subprocess.run(
-        [sys.executable, "-m", "attune_lint", "check", "--no-config", "--no-cache", "-f", "json",
-         *attack.argv, str(pack)],
+        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", "json", *argv, str(pack / attack.target)],
         capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
-    assert done.returncode in (0, 1), done.stderr[-2000:]
-    found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
-    assert set(attack.expect) <= found, sorted(found)
+    assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])
+    assert attack.message in done.stdout + done.stderr, (done.stdout + done.stderr)[-2000:]
+    if attack.expect:
+        found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
+        assert set(attack.expect) <= found, sorted(found)
