@@ -61,6 +61,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="the result cache folder (default: .attune-lint-cache/ when it exists in the "
                              "current folder, else $XDG_CACHE_HOME/attune-lint)")
+    parser.add_argument("--step-summary", action="store_true",
+                        help="append a Mermaid graph of each workflow with graph findings (AL3xx) to the file "
+                             "named by $GITHUB_STEP_SUMMARY, whatever the format (--format github does it "
+                             "without this flag)")
     parser.add_argument("--no-snippet", action="store_true", help="text format: no source line and caret")
     parser.add_argument("--quiet", "-q", action="store_true", help="text format: no closing summary")
     parser.set_defaults(run=run)
@@ -131,6 +135,16 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _step_summary(result: Any) -> None:
+    """The graphs of workflows with graph findings, appended to $GITHUB_STEP_SUMMARY when it is set."""
+    from attune_lint.graph.summary import append_step_summary
+
+    try:
+        append_step_summary(result)
+    except OSError as exc:  # the summary is a courtesy: never fail the check for it
+        print(f"attune-lint: cannot append to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from attune_lint.files import write_atomic
     from attune_lint.report import baseline as baseline_file
@@ -187,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
             print(report)
     else:
         print(reporter(args.format).render_run(result))
+    if args.format == "github" or args.step_summary:
+        _step_summary(result)
     if not result.workspace.targets and not result.workspace.problems:
         print("attune-lint: no pack files found in " + ", ".join(args.paths or ["."]), file=sys.stderr)
     if accepted:

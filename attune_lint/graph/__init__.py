@@ -1,9 +1,15 @@
 """Workflow task graphs: the model (``model.build_graph``) and its renderers (Mermaid, DOT, JSON)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from attune_lint.graph.model import Edge, Graph, Node, build_graph
 
-__all__ = ["Edge", "Graph", "Node", "build_graph", "FORMATS", "render"]
+if TYPE_CHECKING:
+    from attune_lint.run.result import RunResult
+    from attune_lint.workspace.workspace import Target
+
+__all__ = ["Edge", "Graph", "Node", "build_graph", "FORMATS", "graphs_of_run", "render", "workflow_targets"]
 
 FORMATS = ("mermaid", "dot", "json")
 
@@ -23,3 +29,17 @@ def render(graphs: list[Graph], fmt: str) -> str:
 
         return graph_json.render_many(graphs)
     raise ValueError(f"unknown graph format {fmt!r}")
+
+
+def workflow_targets(result: "RunResult") -> list["Target"]:
+    """The workflow files a run checked (graph and standalone files), in the run's order."""
+    return [t for t in result.workspace.targets if t.kind in ("graph", "standalone")]
+
+
+def graphs_of_run(result: "RunResult") -> list[Graph]:
+    """One graph per workflow file of ``result``, with the run's findings on it."""
+    diagnostics: dict[str, list] = {}
+    for diagnostic in result.diagnostics:
+        diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
+    return [build_graph(t.document, diagnostics.get(t.display, ()), t.workflow.ref if t.workflow else None)
+            for t in workflow_targets(result)]

@@ -193,29 +193,37 @@ def _publish_names(publish: Any) -> list[str]:
 # -- lines of the positioned tree ------------------------------------------------------------
 
 
-def _lines(node: AnyNode | None) -> tuple[int, int] | None:
+Region = tuple[tuple[int, int], tuple[int, int], int]  # start (line, column), end (exclusive), width
+
+
+def _lines(node: AnyNode | None) -> Region | None:
     if node is None:
         return None
-    start, end = node.start.line, node.end.line
-    if end > start and node.end.column == 1:  # a block ends at the start of the next line
-        end -= 1
-    return (start, max(start, end))
+    return ((node.start.line, node.start.column), (node.end.line, node.end.column),
+            node.end.index - node.start.index)
 
 
-def _key_to_value(task: MappingNode, key: str) -> tuple[int, int] | None:
+def _key_to_value(task: MappingNode, key: str) -> Region | None:
     key_node = task.key_node(key)
-    value_lines = _lines(task.get(key))
+    value = task.get(key)
     if key_node is None:
-        return value_lines
-    return (key_node.start.line, value_lines[1] if value_lines else key_node.end.line)
+        return _lines(value)
+    end = value if value is not None and value.end.index > key_node.end.index else key_node
+    return ((key_node.start.line, key_node.start.column), (end.end.line, end.end.column),
+            end.end.index - key_node.start.index)
 
 
-def _transition_anchors(view: TaskView | None, count: int) -> list[tuple[int, int] | None]:
+def _inside(region: Region, line: int, column: int) -> bool:
+    start, end, _ = region
+    return start <= (line, column) < end or (start == end and start[0] == line)
+
+
+def _transition_anchors(view: TaskView | None, count: int) -> list[Region | None]:
     """The lines of each normalised transition of a task, in the normalisation's order."""
     if view is None:
         return [None] * count
     task = view.node
-    anchors: list[tuple[int, int] | None] = []
+    anchors: list[Region | None] = []
     nxt = task.get("next")
     if isinstance(nxt, SequenceNode) and nxt.items:
         anchors = [_lines(item) for item in nxt.items]
@@ -255,9 +263,9 @@ class _Builder:
     def __init__(self, title: str, path: str) -> None:
         self.graph = Graph(title=title, path=path)
         self.missing: dict[tuple[str | None, str], str] = {}
-        # where findings go: (start, end, object, target lines)
-        self.task_spans: list[tuple[int, int, Node]] = []
-        self.edge_spans: list[tuple[int, int, list[Edge], list[int | None]]] = []
+        # where findings go: (region, node) and (region, edges of one transition, their targets' lines)
+        self.task_spans: list[tuple[Region, Node]] = []
+        self.edge_spans: list[tuple[Region, list[Edge], list[int | None]]] = []
         self.children: dict[str, list[Node]] = {}  # a parallel task's node id -> its sub-tasks' nodes
         self.group_task: dict[str, str] = {}
         self.count = 0
@@ -279,9 +287,9 @@ class _Builder:
                         action=shorten(str(task["action"]), NAME_WIDTH) if task.get("action") is not None else None,
                         marks=marks, group=group, line=view.node.start.line if view is not None else None)
             self.graph.nodes.append(node)
-            lines = _lines(view.node) if view is not None else None
-            if lines is not None:
-                self.task_spans.append((*lines, node))
+            region = _lines(view.node) if view is not None else None
+            if region is not None:
+                self.task_spans.append((region, node))
             nodes.append(node)
             subtasks = task.get("tasks")
             if isinstance(subtasks, list) and subtasks:
@@ -315,11 +323,11 @@ class _Builder:
                     edge.when = None if when is None else str(when)
                     edge.condition = condition_label(when)
                     edge.publish = _publish_names(transition.get("publish"))
-                    edge.line = anchors[number][0] if anchors[number] else None
+                    edge.line = anchors[number][0][0] if anchors[number] else None  # type: ignore[index]
                     edges.append(edge)
-                if anchors[number] is not None and edges:
-                    start, end = anchors[number]  # type: ignore[misc]
-                    self.edge_spans.append((start, end, edges, _target_lines(view, number)))
+                region = anchors[number]
+                if region is not None and edges:
+                    self.edge_spans.append((region, edges, _target_lines(view, number)))
             children = self.children.get(node.id, [])
             subtasks = task.get("tasks")
             if children and isinstance(subtasks, list):
@@ -385,19 +393,18 @@ class _Builder:
     def attach(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
             finding = Finding(diagnostic.code, diagnostic.severity.label, diagnostic.message, diagnostic.line)
-            line = diagnostic.line
-            edge_hits = [s for s in self.edge_spans if s[0] <= line <= s[1]]
-            task_hits = [s for s in self.task_spans if s[0] <= line <= s[1]]
-            narrow_edge = min(edge_hits, key=lambda s: s[1] - s[0], default=None)
-            narrow_task = min(task_hits, key=lambda s: s[1] - s[0], default=None)
-            if narrow_edge is not None and (narrow_task is None or narrow_edge[1] - narrow_edge[0]
-                                            <= narrow_task[1] - narrow_task[0]):
-                _, _, edges, target_lines = narrow_edge
+            line, column = diagnostic.line, diagnostic.column
+            edge_hits = [s for s in self.edge_spans if _inside(s[0], line, column)]
+            task_hits = [s for s in self.task_spans if _inside(s[0], line, column)]
+            narrow_edge = min(edge_hits, key=lambda s: s[0][2], default=None)
+            narrow_task = min(task_hits, key=lambda s: s[0][2], default=None)
+            if narrow_edge is not None and (narrow_task is None or narrow_edge[0][2] <= narrow_task[0][2]):
+                _, edges, target_lines = narrow_edge
                 exact = [e for e, at in zip(edges, target_lines) if at == line]
                 for edge in exact or edges:
                     edge.findings.append(finding)
             elif narrow_task is not None:
-                narrow_task[2].findings.append(finding)
+                narrow_task[1].findings.append(finding)
             else:
                 self.graph.findings.append(finding)
 
