@@ -61,10 +61,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="the result cache folder (default: .attune-lint-cache/ when it exists in the "
                              "current folder, else $XDG_CACHE_HOME/attune-lint)")
-    parser.add_argument("--step-summary", action="store_true",
-                        help="append a Mermaid graph of each workflow with graph findings (AL3xx) to the file "
-                             "named by $GITHUB_STEP_SUMMARY, whatever the format (--format github does it "
-                             "without this flag)")
     parser.add_argument("--no-snippet", action="store_true", help="text format: no source line and caret")
     parser.add_argument("--quiet", "-q", action="store_true", help="text format: no closing summary")
     parser.set_defaults(run=run)
@@ -201,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
             print(report)
     else:
         print(reporter(args.format).render_run(result))
-    if args.format == "github" or args.step_summary:
+    # --format github, or any format with ATTUNE_LINT_STEP_SUMMARY=1 (docs/graph.md)
+    if args.format == "github" or os.environ.get("ATTUNE_LINT_STEP_SUMMARY", "") not in ("", "0"):
         _step_summary(result)
     if not result.workspace.targets and not result.workspace.problems:
         print("attune-lint: no pack files found in " + ", ".join(args.paths or ["."]), file=sys.stderr)

@@ -54,11 +54,11 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert main(["graph", str(tmp_path / "empty")]) == 2
 
 
-def _check(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+def _check(tmp_path: Path, *args: str, **extra: str) -> tuple[subprocess.CompletedProcess[str], Path]:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "GITHUB_STEP_SUMMARY": str(summary),
-           "ATTUNE_LINT_NO_CACHE": "1"}
+           "ATTUNE_LINT_NO_CACHE": "1", **extra}
     done = subprocess.run([sys.executable, "-m", "attune_lint", "check", *args], capture_output=True,
                           text=True, env=env, cwd=tmp_path)
     return done, summary
@@ -77,10 +77,10 @@ def test_github_format_appends_graphs_with_findings_to_the_step_summary(tmp_path
     assert summary2.read_text(encoding="utf-8") == text  # a parallel run gives the same summary
 
 
-def test_other_formats_only_with_the_flag(tmp_path: Path) -> None:
+def test_other_formats_only_when_asked(tmp_path: Path) -> None:
     _, summary = _check(tmp_path, "--format", "json", str(EXAMPLES))
     assert summary.read_text(encoding="utf-8") == "earlier step\n"
-    _, summary = _check(tmp_path, "--format", "json", "--step-summary", str(EXAMPLES))
+    _, summary = _check(tmp_path, "--format", "json", str(EXAMPLES), ATTUNE_LINT_STEP_SUMMARY="1")
     assert summary.read_text(encoding="utf-8").count("```mermaid") == 1
 
 
