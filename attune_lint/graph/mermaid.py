@@ -7,9 +7,13 @@ never taken from the file.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from attune_lint.graph.labels import edge_lines, node_lines
 from attune_lint.graph.model import Graph, Node
 
+# Mermaid's default maxTextSize is 50 000 characters (GitHub keeps it): stay below.
+MAX_TEXT = 45_000
 SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.,:-/+=*!?@")
 BREAK = "<br/>"
 
@@ -51,8 +55,9 @@ def node_class(node: Node) -> str | None:
     return "entry" if node.entry else None
 
 
-def _node(node: Node) -> str:
-    text = label(node_lines(node))
+def _node(node: Node, compact: bool = False) -> str:
+    lines = node_lines(node)
+    text = label([lines[0], *lines[1:][-1:]] if compact and node.codes else lines[:1] if compact else lines)
     if node.kind == "missing":
         return f"{node.id}{{{{{text}}}}}"  # hexagon
     if node.entry:
@@ -63,6 +68,21 @@ def _node(node: Node) -> str:
 
 
 def render(graph: Graph) -> str:
+    """The diagram; a large graph is drawn compact (short labels), then with fewer edges,
+    so that the text stays below Mermaid's size limit."""
+    text = _render(graph, compact=False)
+    if len(text) <= MAX_TEXT:
+        return text
+    text = _render(graph, compact=True)
+    keep = len(graph.edges)
+    while len(text) > MAX_TEXT and keep > 0:
+        keep //= 2
+        fewer = replace(graph, edges=graph.edges[:keep], omitted_edges=graph.omitted_edges + len(graph.edges) - keep)
+        text = _render(fewer, compact=True)
+    return text
+
+
+def _render(graph: Graph, compact: bool) -> str:
     lines = ["flowchart TD"]
     by_group: dict[str | None, list[Node]] = {}
     for node in graph.nodes:
@@ -75,7 +95,7 @@ def render(graph: Graph) -> str:
     def emit(group: str | None, depth: int) -> None:
         pad = "    " * depth
         for node in by_group.get(group, []):
-            lines.append(pad + _node(node))
+            lines.append(pad + _node(node, compact))
         for child in children.get(group, []):
             lines.append(f"{pad}subgraph {child}[{label([labels[child]])}]")
             emit(child, depth + 1)
@@ -87,9 +107,17 @@ def render(graph: Graph) -> str:
     if graph.omitted_edges:
         lines.append(f"    omitted[{label([f'{graph.omitted_edges} more transitions not drawn'])}]")
     link_styles: list[str] = []
+    labelled: set[tuple[str, tuple[str, ...]]] = set()
     for index, edge in enumerate(graph.edges):
         arrow = "-.->" if edge.kind == "parallel" else "-->"
-        lines.append(f"    {edge.source} {arrow}|{label(edge_lines(edge))}| {edge.target}")
+        text = edge_lines(edge)
+        if compact and not edge.codes:  # one label per transition's fan-out
+            key = (edge.source, tuple(text))
+            if key in labelled:
+                lines.append(f"    {edge.source} {arrow} {edge.target}")
+                continue
+            labelled.add(key)
+        lines.append(f"    {edge.source} {arrow}|{label(text)}| {edge.target}")
         style = EDGE_STYLES.get(edge.severity or "")
         if style:
             link_styles.append(f"    linkStyle {index} {style}")

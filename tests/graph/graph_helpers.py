@@ -11,7 +11,7 @@ from attune_lint.graph.model import Graph
 from attune_lint.run import lint
 
 NODE = re.compile(r'^\s*(?P<id>[tu]\d+|empty|omitted)(?P<open>\(\[|\[\[|\{\{|\[)"(?P<label>[^"]*)"(?P<close>\]\)|\]\]|\}\}|\])$')
-EDGE = re.compile(r'^\s*(?P<src>[tu]\d+) (?P<arrow>-->|-\.->)\|"(?P<label>[^"]*)"\| (?P<dst>[tu]\d+)$')
+EDGE = re.compile(r'^\s*(?P<src>[tu]\d+) (?P<arrow>-->|-\.->)(?:\|"(?P<label>[^"]*)"\|)? (?P<dst>[tu]\d+)$')
 SUBGRAPH = re.compile(r'^\s*subgraph (?P<id>g\d+)\["(?P<label>[^"]*)"\]$')
 CLASSDEF = re.compile(r"^\s*classDef [a-z]+ [a-z0-9:#,.\- ]+$")
 CLASS = re.compile(r"^\s*class (?P<ids>[tu]\d+(?:,[tu]\d+)*) [a-z]+$")
@@ -42,7 +42,7 @@ def check_mermaid(text: str) -> None:
             assert LABEL.match(m["label"]), f"unescaped label: {line}"
             defined.add(m["id"])
         elif m := EDGE.match(line):
-            assert LABEL.match(m["label"]), f"unescaped label: {line}"
+            assert LABEL.match(m["label"] or ""), f"unescaped label: {line}"
             used.extend([m["src"], m["dst"]])
             edges += 1
         elif m := SUBGRAPH.match(line):
@@ -64,6 +64,7 @@ def check_mermaid(text: str) -> None:
     assert not undefined, f"ids used but not defined: {undefined}"
     assert all(0 <= i < edges for i in styled), "linkStyle of an edge that does not exist"
     assert edges <= 500, "Mermaid refuses more than 500 edges"
+    assert len(text) <= 50_000, "Mermaid refuses more than 50 000 characters"
 
 
 def dot_accepts(text: str) -> subprocess.CompletedProcess[bytes]:

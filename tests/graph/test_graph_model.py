@@ -211,3 +211,16 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     first = render([one(tmp_path / "1", HOSTILE)], "mermaid")
     second = render([one(tmp_path / "2", HOSTILE)], "mermaid")
     assert first == second
+
+
+def test_large_graphs_stay_below_mermaids_text_limit(tmp_path: Path) -> None:
+    names = [f"task_with_a_rather_long_descriptive_name_number_{i:04d}" for i in range(450)]
+    tasks = "".join(f"  - name: {n}\n    action: core.echo\n    with_items: '{{{{ x }}}}'\n" for n in names[1:])
+    text = (f'version: "1.0.0"\ntasks:\n  - name: {names[0]}\n    action: core.echo\n    next:\n'
+            f'      - when: "{{{{ succeeded() and parameters.flag }}}}"\n        publish: [{{a: 1}}]\n'
+            f'        do: [{", ".join(names[1:])}]\n{tasks}')
+    graph = one(tmp_path, text)
+    rendered = mermaid.render(graph)
+    assert len(rendered) <= mermaid.MAX_TEXT
+    check_mermaid(rendered)
+    assert len(mermaid._render(graph, compact=False)) > mermaid.MAX_TEXT  # the full drawing would not fit
