@@ -18,6 +18,7 @@ NODE_STYLES = {
 EDGE_STYLES = {
     "error": 'color="#c62828", fontcolor="#c62828", penwidth=2',
     "warning": 'color="#b7791f", fontcolor="#b7791f", penwidth=2',
+    "unreachable": 'color="#bdbdbd", fontcolor="#9e9e9e", style=dashed',
 }
 
 
@@ -80,11 +81,13 @@ def render(graph: Graph, name: str = "workflow") -> str:
         lines.append(f'    empty [label={quote("(no tasks)")}, shape=plaintext];')
     if graph.omitted_edges:
         lines.append(f"    omitted [label={quote(f'{graph.omitted_edges} more transitions not drawn')}, shape=note];")
+    dimmed = {n.id for n in graph.nodes if n.unreachable}
     for edge in graph.edges:
         attributes = [f"label={label(edge_lines(edge))}"]
-        if edge.kind == "parallel":
+        unreachable = edge.source in dimmed and not edge.severity
+        if edge.kind == "parallel" and not unreachable:
             attributes.append("style=dotted")
-        style = EDGE_STYLES.get(edge.severity or "")
+        style = EDGE_STYLES.get(edge.severity or ("unreachable" if unreachable else ""))
         if style:
             attributes.append(style)
         lines.append(f"    {edge.source} -> {edge.target} [{', '.join(attributes)}];")

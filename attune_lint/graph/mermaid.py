@@ -25,7 +25,8 @@ CLASSES = {
     "missing": "fill:#ffffff,stroke:#c62828,stroke-dasharray:2 2,color:#c62828",
 }
 EDGE_STYLES = {"error": "stroke:#c62828,color:#c62828,stroke-width:2px",
-               "warning": "stroke:#b7791f,color:#b7791f,stroke-width:2px"}
+               "warning": "stroke:#b7791f,color:#b7791f,stroke-width:2px",
+               "unreachable": "stroke:#bdbdbd,color:#9e9e9e,stroke-dasharray:4 3"}
 
 
 def escape(text: str) -> str:
@@ -107,6 +108,7 @@ def _render(graph: Graph, compact: bool) -> str:
     if graph.omitted_edges:
         lines.append(f"    omitted[{label([f'{graph.omitted_edges} more transitions not drawn'])}]")
     link_styles: list[str] = []
+    dimmed = {n.id for n in graph.nodes if n.unreachable}
     labelled: set[tuple[str, tuple[str, ...]]] = set()
     for index, edge in enumerate(graph.edges):
         arrow = "-.->" if edge.kind == "parallel" else "-->"
@@ -118,7 +120,7 @@ def _render(graph: Graph, compact: bool) -> str:
                 continue
             labelled.add(key)
         lines.append(f"    {edge.source} {arrow}|{label(text)}| {edge.target}")
-        style = EDGE_STYLES.get(edge.severity or "")
+        style = EDGE_STYLES.get(edge.severity or ("unreachable" if edge.source in dimmed else ""))
         if style:
             link_styles.append(f"    linkStyle {index} {style}")
     for name, style in CLASSES.items():
