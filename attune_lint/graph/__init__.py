@@ -32,8 +32,16 @@ def render(graphs: list[Graph], fmt: str) -> str:
 
 
 def workflow_targets(result: "RunResult") -> list["Target"]:
-    """The workflow files a run checked (graph and standalone files), in the run's order."""
-    return [t for t in result.workspace.targets if t.kind in ("graph", "standalone")]
+    """The workflow files a run checked (graph and standalone files, and loose files whose
+    content is a workflow), in the run's order."""
+    from attune_lint.workspace.discovery import classify_content
+
+    def is_workflow(target: "Target") -> bool:
+        if target.kind == "unknown":
+            return classify_content(set(target.document.data), target.path.name) in ("graph", "standalone")
+        return target.kind in ("graph", "standalone")
+
+    return [t for t in result.workspace.targets if is_workflow(t)]
 
 
 def graphs_of_run(result: "RunResult") -> list[Graph]:

@@ -87,3 +87,11 @@ def test_other_formats_only_when_asked(tmp_path: Path) -> None:
 def test_no_summary_without_graph_findings(tmp_path: Path) -> None:
     _, summary = _check(tmp_path, "--format", "github", str(EXAMPLES / "acme"))
     assert summary.read_text(encoding="utf-8") == "earlier step\n"
+
+
+def test_a_loose_workflow_file_is_drawn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loose = tmp_path / "x.yaml"
+    loose.write_text((EXAMPLES / "legacy_ops" / "workflows" / "rotate_logs.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    assert main(["graph", str(loose)]) == 0
+    check_mermaid(capsys.readouterr().out)
