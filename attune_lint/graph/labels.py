@@ -15,6 +15,8 @@ def node_lines(node: Node) -> list[str]:
             lines.append(node.action)
         if node.marks:
             lines.append(", ".join(node.marks))
+        if node.publish:
+            lines.append("publish: " + ", ".join(node.publish[:5]) + (" …" if len(node.publish) > 5 else ""))
         if node.unreachable:
             lines.append("(unreachable)")
     if node.codes:

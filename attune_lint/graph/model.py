@@ -50,6 +50,7 @@ class Node:
     type: str = "action"
     action: str | None = None
     marks: list[str] = field(default_factory=list)  # with_items, iterate_cache, join: N
+    publish: list[str] = field(default_factory=list)  # names published by transitions without targets
     group: str | None = None  # the parallel group holding it
     entry: bool = False
     unreachable: bool = False
@@ -66,7 +67,7 @@ class Node:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "kind": self.kind, "type": self.type, "action": self.action,
-                "marks": self.marks, "group": self.group, "entry": self.entry, "unreachable": self.unreachable,
+                "marks": self.marks, "publish": self.publish, "group": self.group, "entry": self.entry, "unreachable": self.unreachable,
                 "line": self.line, "findings": [f.to_json() for f in self.findings]}
 
 
@@ -325,6 +326,9 @@ class _Builder:
                     edge.publish = _publish_names(transition.get("publish"))
                     edge.line = anchors[number][0][0] if anchors[number] else None  # type: ignore[index]
                     edges.append(edge)
+                if not transition.get("do"):  # publish only: nothing to draw but the names
+                    node.publish.extend(n for n in _publish_names(transition.get("publish"))
+                                        if n not in node.publish)
                 region = anchors[number]
                 if region is not None and edges:
                     self.edge_spans.append((region, edges, _target_lines(view, number)))
