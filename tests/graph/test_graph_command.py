@@ -95,3 +95,18 @@ def test_a_loose_workflow_file_is_drawn(tmp_path: Path, capsys: pytest.CaptureFi
                      encoding="utf-8")
     assert main(["graph", str(loose)]) == 0
     check_mermaid(capsys.readouterr().out)
+
+
+def test_docs_show_a_rendered_graph_and_every_option() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    doc = (REPO / "docs" / "graph.md").read_text(encoding="utf-8")
+    for image in ("docs/images/broken_deploy.svg", "docs/images/rolling_deploy.svg"):
+        assert image in readme
+        assert (REPO / image).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert "docs/graph.md" in readme
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["graph"]  # type: ignore[union-attr]
+    for action in sub._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in doc, option
