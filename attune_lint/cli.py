@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "unregister": "attune_lint.commands.unregister",
     "install-hooks": "attune_lint.commands.install_hooks",
     "check-staged": "attune_lint.commands.check_staged",
+    "graph": "attune_lint.commands.graph",
 }
 DEFAULT_COMMAND = "check"
 

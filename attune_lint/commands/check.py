@@ -132,6 +132,16 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _step_summary(result: Any) -> None:
+    """The graphs of workflows with graph findings, appended to $GITHUB_STEP_SUMMARY when it is set."""
+    from attune_lint.graph.summary import append_step_summary
+
+    try:
+        append_step_summary(result)
+    except OSError as exc:  # the summary is a courtesy: never fail the check for it
+        print(f"attune-lint: cannot append to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from attune_lint.files import write_atomic
     from attune_lint.report import baseline as baseline_file
@@ -188,6 +198,9 @@ def run(args: argparse.Namespace) -> int:
             print(report)
     else:
         print(reporter(args.format).render_run(result))
+    # --format github, or any format with ATTUNE_LINT_STEP_SUMMARY=1 (docs/graph.md)
+    if args.format == "github" or os.environ.get("ATTUNE_LINT_STEP_SUMMARY", "") not in ("", "0"):
+        _step_summary(result)
     if not result.workspace.targets and not result.workspace.problems:
         print("attune-lint: no pack files found in " + ", ".join(args.paths or ["."]), file=sys.stderr)
     if accepted:
