@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from attune_lint.diagnostics import Diagnostic, Fix, Severity, Span
+from attune_lint.printable import decodable
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,11 @@ class Rule:
             severity=severity or self.severity,
             code=self.code,
             rule=self.name,
-            message=message,
-            suggestion=suggestion,
+            # a file name that is not UTF-8 may be quoted anywhere: escaped once, here
+            message=decodable(message),
+            suggestion=None if suggestion is None else decodable(suggestion),
             fix=fix,
-            related=related,
+            related=tuple((decodable(p), s, decodable(note)) for p, s, note in related),
         )
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.printable import printable
 
 if TYPE_CHECKING:
     from attune_lint.run.runner import RunResult
@@ -36,9 +37,10 @@ def format_diagnostic(diagnostic: Diagnostic) -> str:
         "title": diagnostic.code,
     }
     head = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties.items())
-    message = f"{diagnostic.message} [{diagnostic.rule}]"
+    # a job log renders terminal escapes: control characters from the file are escaped
+    message = f"{printable(diagnostic.message, newlines=True)} [{diagnostic.rule}]"
     if diagnostic.suggestion:
-        message += f"\nhelp: {diagnostic.suggestion}"
+        message += f"\nhelp: {printable(diagnostic.suggestion, newlines=True)}"
     return f"::{COMMANDS[diagnostic.severity]} {head}::{escape_data(message)}"
 
 

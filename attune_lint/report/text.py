@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from attune_lint.diagnostics import Diagnostic, Severity
+from attune_lint.printable import printable
 from attune_lint.report.snippet import snippet_lines
 
 if TYPE_CHECKING:
@@ -20,18 +21,19 @@ def format_diagnostic(diagnostic: Diagnostic, line_of: LineLookup, colour: bool 
     severity = diagnostic.severity.label
     if colour:
         severity = f"{_COLOURS[diagnostic.severity]}{severity}{_RESET}"
-    head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {severity} {diagnostic.code} {diagnostic.message}"
+    where = f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}:"
+    head = f"{where} {severity} {diagnostic.code} {printable(diagnostic.message)}"
     if colour:
-        head = f"{_BOLD}{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:{_RESET}" + head[len(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"):]
+        head = f"{_BOLD}{where}{_RESET}" + head[len(where):]
     lines = [head]
     if snippet:
         text = line_of(diagnostic.path, diagnostic.line)
         if text:
             lines.extend(snippet_lines(diagnostic, text))
     if diagnostic.suggestion:
-        lines.append(f"  = help: {diagnostic.suggestion}")
+        lines.append(f"  = help: {printable(diagnostic.suggestion)}")
     for path, span, note in diagnostic.related:
-        lines.append(f"  = note: {path}:{span.line}:{span.column}: {note}")
+        lines.append(f"  = note: {printable(path)}:{span.line}:{span.column}: {printable(note)}")
     return "\n".join(lines)
 
 

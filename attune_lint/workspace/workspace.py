@@ -12,19 +12,22 @@ from pathlib import Path
 
 from attune_lint.workspace import discovery
 from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.printable import printable
 from attune_lint.workspace.discovery import FileKind, PackFiles
 from attune_lint.workspace.pack import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
 from attune_lint.document.reader import YamlDocument, read_yaml_file
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the current folder when it lies below it, else as given."""
+    """``path`` relative to the current folder when it lies below it, else as given; with
+    control characters and bytes that are not UTF-8 escaped, so that every output format
+    stays valid text (the file itself is still opened by its real ``Path``)."""
     if path.is_absolute():
         try:
-            return str(path.relative_to(Path.cwd()))
+            return printable(str(path.relative_to(Path.cwd())))
         except ValueError:
-            return str(path)
-    return os.path.normpath(str(path))
+            return printable(str(path))
+    return printable(os.path.normpath(str(path)))
 
 
 @dataclass
@@ -186,7 +189,7 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
 def _missing_path(path: Path) -> Diagnostic:
     from attune_lint.document.rules import UNREADABLE
 
-    return UNREADABLE.at(str(path), Span(1, 1, 1, 1), "no such file or folder")
+    return UNREADABLE.at(printable(str(path)), Span(1, 1, 1, 1), "no such file or folder")
 
 
 def _norm(path: Path) -> Path:

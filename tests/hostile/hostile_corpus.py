@@ -26,6 +26,9 @@ class Attack:
     exit_codes: tuple[int, ...] = (0, 1)  # 2 only where the attack is a usage error
     message: str = ""  # a text the output (stdout or stderr) must contain
     target: str = ""  # what to lint, below the pack folder ("" : the pack itself)
+    fmt: str = "json"  # the output format; ``expect`` is checked on json only
+    max_output: int = 0  # bytes the output may take at most (0: no bound checked)
+    forbidden: str = ""  # a text the output must never contain
 
 
 def _fifo(relative: str) -> Callable[[Path], None]:
@@ -106,4 +109,16 @@ ATTACKS: tuple[Attack, ...] = (
            argv=("--config", "{pack}/pyproject.toml"), exit_codes=(2,), message="invalid TOML"),
     Attack("deep-baseline-json", {"workflows/w.yaml": _task(""), "baseline.json": "[" * 100000 + "]" * 100000},
            argv=("--baseline", "{pack}/baseline.json"), exit_codes=(2,), message="not a baseline file"),
+    # 5. thousands of findings on one long line (a one-line JSON workflow): each snippet is a window
+    Attack("one-line-json-many-findings", {"workflows/w.yaml": "{" + ", ".join(
+        ['"ref": "hostile.w"', '"label": "W"', '"version": "1.0.0"', '"tasks": [' + ", ".join(
+            f'{{"name": "t{i}", "action": "core.echo", "input": {{"m": "{{{{ x | upper }}}}"}}}}'
+            for i in range(2000)) + "]"]) + "}\n"},
+           fmt="text", max_output=3_000_000, message="Jinja filters are not supported"),
+    # 10. terminal escapes in the file are shown escaped, never sent to the terminal
+    Attack("escape-sequence-in-comment",
+           {"workflows/w.yaml": _task("    bogus: 1  # \x1b]0;owned\x07\x1b[2J\n")},
+           fmt="text", forbidden="\x1b", message="\\x1b]0;owned\\x07\\x1b[2J"),
+    Attack("escape-sequence-in-value", {"workflows/w.yaml": _task("    bogus: \"\\e[31mred\"\n")},
+           fmt="github", forbidden="\x1b"),
 )

@@ -37,11 +37,36 @@ def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
     config = [] if "--config" in attack.argv else ["--no-config"]
     argv = [arg.format(pack=pack) for arg in attack.argv]
     done = subprocess.run(
-        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", "json", *argv, str(pack / attack.target)],
+        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, str(pack / attack.target)],
         capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
     assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])
     assert attack.message in done.stdout + done.stderr, (done.stdout + done.stderr)[-2000:]
+    if attack.max_output:
+        assert len(done.stdout.encode()) <= attack.max_output
+    if attack.forbidden:
+        assert attack.forbidden not in done.stdout + done.stderr
     if attack.expect:
         found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
         assert set(attack.expect) <= found, sorted(found)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
+def test_file_name_that_is_not_utf8_keeps_every_format_valid(tmp_path: Path, fmt: str) -> None:
+    pack = _build(tmp_path, Attack("name", {}))
+    name = (pack / "workflows").as_posix().encode() + b"/w\xff\x1b.yaml"
+    (pack / "workflows").mkdir()
+    with open(name, "wb") as handle:
+        handle.write(b"ref: hostile.w\nlabel: W\nversion: '1.0.0'\ntasks:\n  - name: a\n    action: core.echo\n    bogus: 1\n")
+    done = subprocess.run([sys.executable, "-m", "attune_lint", "check", "--no-config", "--no-cache", "-f", fmt,
+                           str(pack)], capture_output=True, timeout=TIME_LIMIT, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    text = done.stdout.decode("utf-8")  # strict: raises on invalid UTF-8
+    shown = "w%5Cxff%5Cx1b.yaml" if fmt == "sarif" else "w\\xff\\x1b.yaml"  # SARIF: a URI
+    assert shown in text.replace("\\\\", "\\") and "\x1b" not in text
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        ET.fromstring(text)
