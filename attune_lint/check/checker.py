@@ -39,11 +39,12 @@ def check_workspace(workspace: Workspace, settings: Settings | None = None) -> l
             for module in _modules():
                 check = getattr(module, "check", None)
                 if check is not None:
-                    diagnostics.extend(check(context))
+                    diagnostics.extend(_guarded(module, target.display, lambda: list(check(context))))
     for module in _modules():
         check_all = getattr(module, "check_workspace", None)
         if check_all is not None:
-            for diagnostic in check_all(workspace, settings):
+            where = workspace.targets[0].display if workspace.targets else "."
+            for diagnostic in _guarded(module, where, lambda: list(check_all(workspace, settings))):
                 by_path[diagnostic.path].append(diagnostic)
 
     targets = {target.display: target for target in workspace.targets}
@@ -61,6 +62,21 @@ def check_workspace(workspace: Workspace, settings: Settings | None = None) -> l
             target.workflow.findings = sorted(set(kept), key=Diagnostic.sort_key)
         found.extend(kept)
     return sorted(set(found), key=Diagnostic.sort_key)
+
+
+def _guarded(module: ModuleType, path: str, run: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
+    """The module's findings; an unexpected exception becomes one finding on ``path`` (a bug
+    in one check must not cost the findings of every other file and check of the run)."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - any bug in a check, by design
+        from attune_lint.diagnostics import Span
+        from attune_lint.document.rules import INTERNAL_ERROR
+
+        return [INTERNAL_ERROR.at(
+            path, Span(1, 1, 1, 1),
+            f"internal error in {module.__name__.rsplit('.', 1)[-1]} checks: {type(exc).__name__}: {exc}"[:500],
+            "the other checks still ran; please report this with the file (attune-lint's issue tracker)")]
 
 
 def _sources(workspace: Workspace) -> dict[str, SourceFile]:

@@ -110,7 +110,12 @@ def read_yaml_file(path: Path | str, display_path: str | None = None,
     except OSError as exc:
         return YamlDocument(shown, None, None, [R.UNREADABLE.at(
             shown, origin, f"cannot read file: {exc.strerror or exc}")])
-    return load_yaml_bytes(data, shown)
+    try:
+        return load_yaml_bytes(data, shown)
+    except Exception as exc:  # noqa: BLE001 - a bug in the reader must not stop the run
+        return YamlDocument(shown, None, None, [R.INTERNAL_ERROR.at(
+            shown, origin, f"internal error while reading the file: {type(exc).__name__}: {exc}"[:500],
+            "the other files were still checked; please report this with the file")])
 
 
 def read_source(path: Path | str, display_path: str, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> SourceFile | None:

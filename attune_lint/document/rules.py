@@ -263,7 +263,26 @@ COMPLEX_KEY = Rule(
     """,
 )
 
+INTERNAL_ERROR = Rule(
+    "AL990", "internal-error", Severity.ERROR,
+    "The linter itself failed on this file; the rest of the run went on.",
+    """
+    A bug in attune-lint, not in the file: one check raised an unexpected exception. The
+    finding names the exception and the check, so the run still reports every other file
+    (and every other check of this file) instead of stopping. Please report it with the
+    file. Emitted by the checker (``attune_lint/check/checker.py``) around each rule
+    module, and by the YAML reader (``attune_lint/document/reader.py``) around reading a
+    file; declared here, in the lowest stage that emits it. No file makes it on purpose, so
+    its examples are not linted.
+
+    FAIL:
+        # a file on which a check of this attune-lint version raises an exception
+    PASS:
+        # any file every check of this version handles
+    """,
+)
+
 RULES = (
     SYNTAX, COMPLEX_KEY, DUPLICATE_KEY, TAB_INDENT, ROOT_NOT_MAPPING, EMPTY_FILE, MULTIPLE_DOCUMENTS,
-    BYTE_ORDER_MARK, FILE_TOO_LARGE, UNREADABLE, CUSTOM_TAG, ALIAS_BOMB, MERGE_KEY,
+    BYTE_ORDER_MARK, FILE_TOO_LARGE, UNREADABLE, CUSTOM_TAG, ALIAS_BOMB, MERGE_KEY, INTERNAL_ERROR,
 )
