@@ -92,6 +92,7 @@ class AttuneDatabase:
 
             from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable
             from attune_lint.registrar.provision import provision_database
+            from attune_lint.registrar.connection import connect
             from attune_lint.registrar.schema import apply_schema
         except ImportError as exc:
             raise NoDatabase(f"the database stage needs psycopg 3 ({exc}): "
@@ -105,7 +106,7 @@ class AttuneDatabase:
             raise NoDatabase(self.provisioned.describe(), fatal=False)
         dsn = self.provisioned.dsn
         try:
-            with psycopg.connect(dsn) as conn:
+            with connect(dsn) as conn:
                 apply_schema(conn)  # idempotent; an existing Attune schema is kept as it is
         except psycopg.Error as exc:
             raise NoDatabase(f"cannot apply the attune schema in {self.provisioned.describe()}: "
@@ -120,17 +121,17 @@ class AttuneDatabase:
     def connection(self) -> psycopg.Connection:
         """The register items' connection (autocommit: each item opens its own
         rollback-only transaction)."""
-        import psycopg
+        from attune_lint.registrar.connection import connect
 
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.dsn(), autocommit=True)
+            self._conn = connect(self.dsn(), autocommit=True)
         return self._conn
 
     def connect(self) -> psycopg.Connection:
         """A new connection to the run's database (autocommit)."""
-        import psycopg
+        from attune_lint.registrar.connection import connect
 
-        return psycopg.connect(self.dsn(), autocommit=True)
+        return connect(self.dsn(), autocommit=True)
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

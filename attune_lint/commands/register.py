@@ -194,11 +194,12 @@ def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace
 
     from attune_lint.registrar.errors import ConnectionFailed
     from attune_lint.registrar.provision import redact_dsn
+    from attune_lint.registrar.connection import connect
     from attune_lint.registrar.registrar import WorkflowRegistrar
     from attune_lint.registrar.schema import prepare_schema
 
     try:
-        conn = psycopg.connect(dsn)
+        conn = connect(dsn)
     except psycopg.OperationalError as exc:
         raise ConnectionFailed(redact_dsn(dsn), " ".join(str(exc).split())) from None
     with conn:

@@ -40,10 +40,11 @@ def run(args: argparse.Namespace) -> int:
 
     from attune_lint.registrar.errors import NotFoundError
     from attune_lint.registrar.provision import redact_dsn
+    from attune_lint.registrar.connection import connect
     from attune_lint.registrar.registrar import WorkflowRegistrar
 
     try:
-        conn = psycopg.connect(dsn, connect_timeout=5)
+        conn = connect(dsn, connect_timeout=5)
     except psycopg.OperationalError as exc:
         print(f"attune-lint: cannot connect to the PostgreSQL server at {redact_dsn(dsn)}: "
               + " ".join(str(exc).split()), file=sys.stderr)

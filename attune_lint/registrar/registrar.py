@@ -28,6 +28,7 @@ from attune_lint.diagnostics import Severity
 from attune_lint.workspace.pack import LoadedWorkflow, Pack
 from attune_lint.document.reader import YamlDocument
 from attune_lint.document.tree import key_at_path, node_at_path
+from attune_lint.registrar.connection import set_local_search_path
 from attune_lint.registrar.errors import Location, NotFoundError, RegistrationError
 from attune_lint.registrar.normalize import StoredWorkflow, stored_workflow, yaml_text
 
@@ -121,23 +122,27 @@ class WorkflowRegistrar:
         """Create or update many workflows in one transaction; their packs must exist."""
         loaded_list = list(loaded_list)
         with self.conn.transaction():
+            set_local_search_path(self.conn)
             return self._register(loaded_list, packs=())
 
     def register_pack(self, pack: Pack, workflows: Iterable[LoadedWorkflow]) -> list[RegistrationResult]:
         """Upsert the pack row, then its workflow definitions and workflow actions."""
         workflows = list(workflows)
         with self.conn.transaction():
+            set_local_search_path(self.conn)
             return self._register(workflows, packs=(pack,))
 
     def register_packs(self, packs: Sequence[tuple[Pack, Sequence[LoadedWorkflow]]]) -> list[RegistrationResult]:
         """Several packs and their workflows, all in one transaction."""
         with self.conn.transaction():
+            set_local_search_path(self.conn)
             return self._register([w for _, ws in packs for w in ws], packs=tuple(p for p, _ in packs))
 
     def unregister_workflow(self, ref: str) -> int:
         """Delete the active definition ``ref``; its companion actions go with it (FK
         CASCADE), as the platform does. Returns the deleted row's id."""
         with self.conn.transaction():
+            set_local_search_path(self.conn)
             row = self.conn.execute(
                 "DELETE FROM attune.workflow_definition WHERE ref = %s AND retired_at IS NULL RETURNING id",
                 (ref,)).fetchone()

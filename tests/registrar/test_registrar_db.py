@@ -371,3 +371,30 @@ def test_action_ref_of_another_pack_is_refused(db, make_pack) -> None:
     with pytest.raises(RegistrationError, match="action ref 'shop.deploy' is already registered by pack 'other'"):
         registrar.register_packs([(other[0], []), (pack, workflows)])  # both packs in one run
     assert count(db, "pack", "shop") == 0
+
+
+def test_trigger_with_unqualified_names_works_from_a_plain_connection(db, make_pack) -> None:
+    """Attune's trigger functions read ``pack`` unqualified (set_component_managed_release):
+    the registrar sets ``search_path = attune, public`` itself."""
+    db.execute("SET LOCAL search_path = public")
+    db.execute("""
+        CREATE FUNCTION attune.lint_test_pack_label() RETURNS trigger AS $fn$
+        BEGIN
+            SELECT label INTO NEW.description FROM pack WHERE id = NEW.pack;
+            RETURN NEW;
+        END;
+        $fn$ LANGUAGE plpgsql""")
+    db.execute("CREATE TRIGGER lint_test_pack_label BEFORE INSERT ON attune.action "
+               "FOR EACH ROW EXECUTE FUNCTION attune.lint_test_pack_label()")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert db.execute("SELECT description FROM attune.action WHERE ref = 'shop.r'").fetchone() == ("Shop",)
+
+
+def test_registrar_connections_set_the_search_path(pg_dsn) -> None:
+    from attune_lint.registrar.connection import connect, search_path_options
+
+    with connect(pg_dsn) as conn:
+        assert conn.execute("SHOW search_path").fetchone()[0] == "attune, public"
+    assert search_path_options("dbname=x options='-c statement_timeout=5000'") == (
+        "-c statement_timeout=5000 -c search_path=attune,public")
