@@ -395,6 +395,6 @@ def test_registrar_connections_set_the_search_path(pg_dsn) -> None:
     from attune_lint.registrar.connection import connect, search_path_options
 
     with connect(pg_dsn) as conn:
-        assert conn.execute("SHOW search_path").fetchone()[0] == "attune, public"
+        assert conn.execute("SHOW search_path").fetchone()[0].replace(" ", "") == "attune,public"
     assert search_path_options("dbname=x options='-c statement_timeout=5000'") == (
         "-c statement_timeout=5000 -c search_path=attune,public")
