@@ -41,4 +41,4 @@ def connect(dsn: str, **kwargs: Any) -> Any:
 def set_local_search_path(conn: Any) -> None:
     """``attune, public`` until the current transaction ends (for connections that were
     opened by someone else, e.g. a test's rollback-only connection)."""
-    conn.execute("SELECT set_config('search_path', %s, true)", (SEARCH_PATH,))
+    conn.execute("SELECT set_config('search_path', %s, true)", (SEARCH_PATH,), prepare=False)

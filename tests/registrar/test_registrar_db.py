@@ -398,3 +398,36 @@ def test_registrar_connections_set_the_search_path(pg_dsn) -> None:
         assert conn.execute("SHOW search_path").fetchone()[0].replace(" ", "") == "attune,public"
     assert search_path_options("dbname=x options='-c statement_timeout=5000'") == (
         "-c statement_timeout=5000 -c search_path=attune,public")
+
+
+def test_missing_optional_columns_are_left_out(db, make_pack) -> None:
+    """The June 2026 lineage: no retired_at, enabled or visibility columns."""
+    db.execute("DROP VIEW IF EXISTS attune.workflow_action_link")
+    for table, column in (("workflow_definition", "retired_at"), ("action", "retired_at"),
+                          ("action", "enabled"), ("action", "reference_visibility"),
+                          ("action", "reference_allowed_pack_refs")):
+        db.execute(f"ALTER TABLE attune.{table} DROP COLUMN {column} CASCADE")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    registrar = WorkflowRegistrar(db)
+    assert [r.status for r in registrar.register_pack(pack, workflows)] == ["created"]
+    assert [r.status for r in WorkflowRegistrar(db).register_pack(pack, workflows)] == ["updated"]
+    assert registrar.linked_actions("shop.r") == ["shop.r"]
+    assert registrar.unregister_workflow("shop.r") > 0
+    assert count(db, "action", "shop") == 0
+
+
+def test_missing_required_column_is_refused_up_front(db, make_pack) -> None:
+    from attune_lint.registrar.introspect import IncompatibleDatabase
+
+    db.execute("DROP VIEW IF EXISTS attune.workflow_action_link")
+    db.execute("ALTER TABLE attune.action DROP COLUMN workflow_def")
+    db.execute("ALTER TABLE attune.workflow_definition DROP COLUMN definition")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    with pytest.raises(IncompatibleDatabase) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.location is None
+    assert str(info.value) == (
+        "incompatible Attune database (no Attune migration history (_sqlx_migrations): a schema made "
+        "by attune-lint or by hand): missing workflow_definition.definition, action.workflow_def; "
+        "attune-lint cannot register without them")
+    assert count(db, "pack", "shop") == 0

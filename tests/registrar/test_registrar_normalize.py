@@ -132,7 +132,7 @@ def test_cancellation_policy_omitted_when_default(policy: str | None, stored: st
     assert normalize_definition(raw).get("cancellation_policy") == stored
 
 
-@pytest.mark.parametrize(("name", "label"), [("deploy_app", "Deploy App"), ("x", "X"), ("a-b_c", "A B C")])
+@pytest.mark.parametrize(("name", "label"), [("deploy_app", "Deploy App"), ("x", "X"), ("a-b_c", "A-b C"), ("a__b", "A B")])
 def test_generated_label(name: str, label: str) -> None:
     assert label_from_name(name) == label
 
