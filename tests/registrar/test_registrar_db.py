@@ -33,18 +33,40 @@ def test_schema_applies_twice_and_existing_schema_is_accepted(db) -> None:
             "action_workflow_def_fkey"} <= names
 
 
-def test_schema_adds_missing_objects_and_leaves_existing_ones(db) -> None:
+def test_schema_never_touches_an_existing_table(db) -> None:
+    """A June-2026 style table (no retired_at, no trigger, no indexes) stays as it is."""
     db.execute("DROP TRIGGER update_action_updated ON attune.action")
     db.execute("DROP VIEW attune.workflow_action_link")
+    db.execute("ALTER TABLE attune.workflow_definition DROP COLUMN retired_at")
+    db.execute("DROP INDEX attune.idx_workflow_def_tags")
     db.execute("CREATE VIEW attune.workflow_action_link AS SELECT 1 AS platform_column")
+    before = db.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'attune'").fetchone()
     apply_schema(db)
     triggers = {r[0] for r in db.execute(
         "SELECT tgname FROM pg_trigger WHERE tgrelid = 'attune.action'::regclass AND NOT tgisinternal")}
-    assert triggers == {"update_action_updated"}
+    assert triggers == set()
+    assert db.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'attune'").fetchone() == before
     columns = [r[0] for r in db.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = 'attune' AND table_name = 'workflow_action_link'")]
     assert columns == ["platform_column"]
+
+
+def test_shipped_schema_follows_the_newest_attune(db) -> None:
+    types = dict(db.execute(
+        "SELECT column_name, udt_name FROM information_schema.columns "
+        "WHERE table_schema = 'attune' AND table_name = 'action'").fetchall())
+    assert types["reference_visibility"] == "action_reference_visibility_enum"
+    assert types["required_worker_runtimes"] == "jsonb"
+    assert types["log_retention_policy"] == "artifact_retention_enum"
+    names = {r[0] for r in db.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = 'attune.action'::regclass").fetchall()}
+    assert {"action_timeout_seconds_positive", "action_reference_allowed_pack_refs_non_null",
+            "action_reference_allowed_pack_refs_restricted_only"} <= names
+    semver = "SELECT %s ~ (SELECT substring(pg_get_constraintdef(oid) from $$'(.*)'$$) FROM pg_constraint " \
+             "WHERE conname = 'pack_version_semver' AND conrelid = 'attune.pack'::regclass)"
+    assert db.execute(semver, ("1.0.0-rc.1+build.5",)).fetchone() == (True,)
+    assert db.execute(semver, ("1.0.0-rc..1",)).fetchone() == (False,)
 
 
 def test_use_existing_schema_refuses_a_database_without_it(db) -> None:
