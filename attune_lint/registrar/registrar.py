@@ -512,6 +512,23 @@ _COLUMN_KEYS = {"ref": "ref", "label": "label", "version": "version", "descripti
                 "param_schema": "parameters", "out_schema": "output", "definition": "tasks",
                 "entrypoint": "workflow_file", "tags": "tags"}
 _LIMITS = {"ref": 255, "pack_ref": 255, "label": 255, "version": 50}
+# Action columns whose values come from the action YAML's keys of the same name.
+_ACTION_KEYS = ("reference_allowed_pack_refs", "reference_visibility", "timeout_seconds",
+                "log_retention_limit", "log_retention_policy", "artifact_retention_limit",
+                "artifact_retention_policy", "parameter_delivery", "parameter_format", "output_format",
+                "default_execution_permission_set_refs", "required_worker_runtimes", "worker_selector",
+                "worker_tolerations", "worker_affinity", "accesses_mcp", "enabled")
+
+
+def constraint_key(constraint: str | None) -> str:
+    """The YAML key a CHECK constraint is about, from its name (Attune names them
+    ``<table>_<column>_<what>``): e.g. ``action_reference_allowed_pack_refs_restricted_only``
+    → ``reference_allowed_pack_refs``; the ref when nothing matches."""
+    name = constraint or ""
+    for column in sorted((*_ACTION_KEYS, "runtime_version_constraint"), key=len, reverse=True):
+        if column in name:
+            return "runtime_version" if column == "runtime_version_constraint" else column
+    return "version" if "version" in name else "ref"
 
 
 def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> RegistrationError:
@@ -539,7 +556,7 @@ def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> Registrat
         pack_loc = pack_location(plan.loaded.pack, "ref", "pack declared here")
         related = (pack_loc,) if pack_loc else ()
     elif isinstance(exc, pg_errors.CheckViolation):
-        key = "version" if constraint and "version" in constraint else "ref"
+        key = constraint_key(constraint)
         reason = f"{table} check constraint {constraint} refuses the value: {diag.message_primary}"
     elif isinstance(exc, pg_errors.NotNullViolation):
         key = _COLUMN_KEYS.get(column or "", "ref")

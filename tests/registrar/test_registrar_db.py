@@ -453,3 +453,32 @@ def test_missing_required_column_is_refused_up_front(db, make_pack) -> None:
         "by attune-lint or by hand): missing workflow_definition.definition, action.workflow_def; "
         "attune-lint cannot register without them")
     assert count(db, "pack", "shop") == 0
+
+
+RESTRICTED_ONLY = {
+    "actions/flow.yaml": """
+        ref: shop.flow
+        label: Flow
+        workflow_file: workflows/flow.workflow.yaml
+        reference_allowed_pack_refs:
+          - other
+        """,
+    "actions/workflows/flow.workflow.yaml": """
+        version: "1.0"
+        tasks:
+          - name: a
+            action: core.noop
+        """,
+}
+
+
+def test_check_violation_is_reported_at_the_offending_key(db, make_pack) -> None:
+    """The newest Attune refuses allowed packs on a public action; the error points at
+    the key, not the action's ref line."""
+    pack, workflows = load_pack(make_pack("shop", RESTRICTED_ONLY))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    error = info.value
+    assert error.constraint == "action_reference_allowed_pack_refs_restricted_only"
+    assert error.location.path.endswith("actions/flow.yaml")
+    assert (error.location.line, error.location.column) == (4, 1)
