@@ -249,3 +249,44 @@ def test_migration_files_in_version_order(tmp_path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(MigrationError, match="no migrations"):
         migration_files(tmp_path / "empty")
+
+
+# -- the pytest plugin's database built from migrations ---------------------------------------
+
+
+def test_plugin_database_built_from_migrations(fresh_db) -> None:
+    from pytest_attune.database import AttuneDatabase, NoDatabase
+
+    database = AttuneDatabase(fresh_db(), migrations=str(JUNE))
+    try:
+        dsn = database.dsn()
+        assert query(dsn, "SELECT count(*) FROM attune._sqlx_migrations") == [(6,)]
+        text = database.describe()
+        assert f"6 Attune migration(s) applied from {JUNE}" in text
+        assert "skipped without TimescaleDB: 20250101000009_timescaledb_history.sql:4: " \
+               "CREATE EXTENSION IF NOT EXISTS timescaledb" in text
+    finally:
+        database.close()
+    strict = AttuneDatabase(fresh_db(), migrations=str(JUNE), strict_migrations=True)
+    with pytest.raises(NoDatabase) as info:
+        strict.dsn()
+    assert info.value.fatal
+    assert "20250101000009_timescaledb_history.sql failed at line 4" in info.value.reason
+    strict.close()
+
+
+def test_plugin_migrations_setting_option_ini_env(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from pytest_attune.options import migrations_setting
+
+    def config(option: str | None, ini: str) -> SimpleNamespace:
+        return SimpleNamespace(getoption=lambda name, default=None: option,
+                               getini=lambda name: ini, rootpath=tmp_path)
+
+    monkeypatch.setenv("ATTUNE_MIGRATIONS", "/env/migrations")
+    assert migrations_setting(config("/opt/m", "ini/m")) == "/opt/m"
+    assert migrations_setting(config(None, "ini/m")) == str(tmp_path / "ini/m")
+    assert migrations_setting(config(None, "")) == "/env/migrations"
+    monkeypatch.delenv("ATTUNE_MIGRATIONS")
+    assert migrations_setting(config(None, "")) is None
