@@ -482,3 +482,27 @@ def test_check_violation_is_reported_at_the_offending_key(db, make_pack) -> None
     assert error.constraint == "action_reference_allowed_pack_refs_restricted_only"
     assert error.location.path.endswith("actions/flow.yaml")
     assert (error.location.line, error.location.column) == (4, 1)
+
+
+def test_update_leaves_enabled_and_visibility_alone_unless_given(db, make_pack) -> None:
+    files = {"actions/flow.yaml": RESTRICTED_ONLY["actions/flow.yaml"].replace(
+                 "reference_allowed_pack_refs:\n          - other\n", "description: First\n"),
+             "actions/workflows/flow.workflow.yaml": RESTRICTED_ONLY["actions/workflows/flow.workflow.yaml"],
+             "workflows/r.yaml": simple_workflow("shop.r")}
+    root = make_pack("shop", files)
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    db.execute("UPDATE attune.action SET enabled = FALSE, reference_visibility = 'private'")
+    (root / "actions" / "flow.yaml").write_text((root / "actions" / "flow.yaml").read_text().replace(
+        "description: First\n", ""))
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    rows = db.execute("SELECT ref, enabled, reference_visibility::text, description FROM attune.action "
+                      "ORDER BY ref").fetchall()
+    assert rows == [("shop.flow", False, "private", None), ("shop.r", False, "private", None)]
+    (root / "actions" / "flow.yaml").write_text(
+        (root / "actions" / "flow.yaml").read_text() + "enabled: true\nreference_visibility: public\n")
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert db.execute("SELECT enabled, reference_visibility::text FROM attune.action WHERE ref = 'shop.flow'"
+                      ).fetchone() == (True, "public")
