@@ -16,9 +16,11 @@ constraint is translated to the YAML key whose value was refused.
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -319,7 +321,7 @@ class WorkflowRegistrar:
 
     def _write(self, plans: list[_Plan]) -> None:
         try:
-            with self.conn.transaction():
+            with self.conn.transaction(), _quiet_pipeline_exit():
                 self._write_batched(plans)
         except psycopg.DatabaseError as exc:
             if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
@@ -374,6 +376,28 @@ class WorkflowRegistrar:
                                      sqlstate=batch_error.sqlstate)
         plan, stage, exc = culprit
         return _row_error(exc, plan, stage)
+
+
+class _PipelineExitFilter(logging.Filter):
+    """Drops psycopg's ``error ignored terminating <psycopg.Pipeline …>: pipeline aborted``:
+    when a batched statement fails, leaving the pipeline fails again with "pipeline
+    aborted" (depending on timing); the first error is the one that is raised and that
+    the registrar reports, so the second says nothing but noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("error ignored terminating")
+                    and record.args and type(record.args[0]).__name__ == "Pipeline")
+
+
+@contextmanager
+def _quiet_pipeline_exit() -> Iterator[None]:
+    logger = logging.getLogger("psycopg")
+    quiet = _PipelineExitFilter()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 # -- SQL and rows ------------------------------------------------------------------------------

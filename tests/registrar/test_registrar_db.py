@@ -506,3 +506,17 @@ def test_update_leaves_enabled_and_visibility_alone_unless_given(db, make_pack) 
     WorkflowRegistrar(db).register_pack(pack, workflows)
     assert db.execute("SELECT enabled, reference_visibility::text FROM attune.action WHERE ref = 'shop.flow'"
                       ).fetchone() == (True, "public")
+
+
+def test_a_refused_batch_prints_no_pipeline_noise(db, make_pack, capfd, caplog) -> None:
+    """psycopg logs ``error ignored terminating <psycopg.Pipeline …>`` when a batch fails
+    (depending on timing); the registrar's own error says it all."""
+    files = {f"workflows/w{i:02}.yaml": simple_workflow(f"shop.w{i:02}") for i in range(40)}
+    files["workflows/w20.yaml"] = simple_workflow("shop.w20").replace('version: "1.0"', "version: " + "9" * 60)
+    pack, workflows = load_pack(make_pack("shop", files))
+    for _ in range(15):
+        with pytest.raises(RegistrationError):
+            WorkflowRegistrar(db).register_pack(pack, workflows)
+    captured = capfd.readouterr()
+    assert "error ignored" not in captured.err + captured.out
+    assert [r.getMessage() for r in caplog.records if "error ignored" in r.getMessage()] == []
