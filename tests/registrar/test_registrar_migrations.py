@@ -105,6 +105,10 @@ def test_build_register_again_dry_run_unregister(folder, fresh_db, make_pack, ca
     assert "2 workflow(s): 0 created, 2 updated, 0 skipped" in capsys.readouterr().out
     assert main(["register", str(root), "--db", dsn, "--attune-migrations", str(folder)]) == 0
     assert f"0 Attune migration(s) applied from {folder} ({count} already recorded)" in capsys.readouterr().err
+    # the shipped SQL on a real schema: every table exists, nothing is touched
+    assert main(["register", str(root), "--db", dsn]) == 0
+    assert "2 workflow(s): 0 created, 2 updated, 0 skipped" in capsys.readouterr().out
+    assert query(dsn, "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_workflow_def_pack'") == [(0,)]
 
     # an action without a description: NULL on update, as Attune's loader does
     (root / "actions" / "flow.yaml").write_text(
