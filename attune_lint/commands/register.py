@@ -258,4 +258,7 @@ def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace
                     _apply_migrations(conn, args)  # every file a savepoint of the rolled-back transaction
             else:
                 prepare_schema(conn, use_existing=args.use_existing_schema)
-            return WorkflowRegistrar(conn, options).register_packs(packs)
+            registrar = WorkflowRegistrar(conn, options)
+            results = registrar.register_packs(packs)
+            print(f"attune-lint: database schema: {registrar.schema().version}", file=sys.stderr)
+            return results

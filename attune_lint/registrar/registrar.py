@@ -375,7 +375,8 @@ class WorkflowRegistrar:
             return RegistrationError(f"the database refused the registration: {_one_line(batch_error)}",
                                      sqlstate=batch_error.sqlstate)
         plan, stage, exc = culprit
-        return _row_error(exc, plan, stage)
+        upsert = self._statements.action if stage == "action" else self._statements.definition
+        return _row_error(exc, plan, stage, upsert.columns)
 
 
 class _PipelineExitFilter(logging.Filter):
@@ -555,7 +556,8 @@ def constraint_key(constraint: str | None) -> str:
     return "version" if "version" in name else "ref"
 
 
-def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> RegistrationError:
+def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str,
+               columns: tuple[Column, ...] = ()) -> RegistrationError:
     """The refused row's error at the key whose value the constraint checks."""
     diag = exc.diag
     constraint = diag.constraint_name
@@ -587,6 +589,18 @@ def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> Registrat
         reason = f"{table}.{column} must have a value; '{key}' is missing or null"
     elif isinstance(exc, pg_errors.UniqueViolation):
         reason = f"{table} ref is already taken: {diag.message_detail or reason}"
+    elif isinstance(exc, pg_errors.DataError):
+        # e.g. `invalid input value for enum action_reference_visibility_enum: "Public"`:
+        # the column whose type the message names is the key.
+        primary = diag.message_primary or ""
+        typed = [c.name for c in columns if c.type_base in primary or c.type_name in primary]
+        if len(typed) > 1:  # two columns of one enum type: the one holding the refused value
+            values = plan.stored.action if stage == "action" else {}
+            typed = [c for c in typed if f'"{values.get(c)}"' in primary] or typed
+        if typed:
+            column = typed[0]
+            key = {"runtime_version_constraint": "runtime_version"}.get(column, _COLUMN_KEYS.get(column, column))
+            reason = f"{table}.{column} refuses the value: {reason}"
     ref_value = plan.stored.action["ref"] if stage == "action" else plan.stored.ref
     where = workflow_location(plan.loaded, key)
     return RegistrationError(f"'{ref_value}': {reason}", where, ref=plan.stored.ref, related=related,

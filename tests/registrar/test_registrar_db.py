@@ -520,3 +520,14 @@ def test_a_refused_batch_prints_no_pipeline_noise(db, make_pack, capfd, caplog) 
     captured = capfd.readouterr()
     assert "error ignored" not in captured.err + captured.out
     assert [r.getMessage() for r in caplog.records if "error ignored" in r.getMessage()] == []
+
+
+def test_a_value_the_column_type_refuses_is_reported_at_its_key(db, make_pack) -> None:
+    files = {"actions/flow.yaml": RESTRICTED_ONLY["actions/flow.yaml"].replace(
+                 "reference_allowed_pack_refs:\n          - other\n", "reference_visibility: Public\n"),
+             "actions/workflows/flow.workflow.yaml": RESTRICTED_ONLY["actions/workflows/flow.workflow.yaml"]}
+    pack, workflows = load_pack(make_pack("shop", files))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert (info.value.location.line, info.value.location.column) == (4, 1)
+    assert "action.reference_visibility refuses the value" in info.value.message

@@ -92,6 +92,9 @@ def test_build_register_again_dry_run_unregister(folder, fresh_db, make_pack, ca
             "SELECT remove_retention_policy(") in captured.err
     assert "Traceback" not in captured.err
     assert "2 workflow(s): 2 created, 0 updated, 0 skipped" in captured.out
+    last = migration_files(folder)[-1]
+    assert (f"attune-lint: database schema: Attune schema at migration {last.version} ({last.description}), "
+            f"{count} applied, per attune._sqlx_migrations") in captured.err
     versions = query(dsn, "SELECT version FROM attune._sqlx_migrations WHERE success ORDER BY version")
     assert [v for (v,) in versions] == [m.version for m in migration_files(folder)]
 
