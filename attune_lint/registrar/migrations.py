@@ -37,7 +37,7 @@ _FILE = re.compile(r"^(\d+)_(.+?)(\.up)?\.sql$")
 _LOCK_KEY = "attune_lint.migrations"
 _TIMESCALE = re.compile(
     r"\b(timescaledb\w*|create_hypertable|(add|remove)_\w*policy|time_bucket\w*|\w*hypertable\w*|"
-    r"\w*continuous_aggregate\w*|\w*_chunks?\b|set_chunk_time_interval|"
+    r"\w*continuous_aggregate\w*|(show|drop|compress|decompress)_chunks?\b|set_chunk_time_interval|"
     r"set_integer_now_func|timescaledb_information|_timescaledb_\w+)", re.IGNORECASE)
 _CREATES = re.compile(
     r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FUNCTION|PROCEDURE|INDEX)\s+"
@@ -144,8 +144,6 @@ def apply_migrations(conn: Any, folder: Path | str, *, strict: bool = False) -> 
     goes (sqlx's behaviour); inside an open transaction every file is a savepoint of it
     (a dry run rolls all of them back together).
     """
-    from psycopg import sql
-
     files = migration_files(Path(folder))
     report = MigrationReport(Path(folder))
     # Two appliers on one server (two test workers) must not apply a file twice.

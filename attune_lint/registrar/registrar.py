@@ -354,13 +354,14 @@ class WorkflowRegistrar:
             with self.conn.transaction(force_rollback=True), self.conn.cursor() as cur:
                 for plan in plans:
                     st = self._statements
-                    for stage, sql, params in (("definition", st.definition.statement, st.definition_params(plan)),
-                                               ("action", st.action.statement, None)):
+                    for stage, statement, params in (
+                            ("definition", st.definition.statement, st.definition_params(plan)),
+                            ("action", st.action.statement, None)):
                         try:
                             with self.conn.transaction():
                                 if params is None:
                                     params = st.action_params(plan)
-                                cur.execute(sql, params)
+                                cur.execute(statement, params)
                                 row = cur.fetchone()
                                 if stage == "definition" and row is not None:
                                     plan.result.workflow_def_id = int(row[0])

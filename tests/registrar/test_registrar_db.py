@@ -531,3 +531,25 @@ def test_a_value_the_column_type_refuses_is_reported_at_its_key(db, make_pack) -
         WorkflowRegistrar(db).register_pack(pack, workflows)
     assert (info.value.location.line, info.value.location.column) == (4, 1)
     assert "action.reference_visibility refuses the value" in info.value.message
+
+
+def test_undefined_column_at_run_time_is_an_incompatible_database(db, make_pack) -> None:
+    """42703 from inside the database (here a trigger expecting a column this database
+    lacks) is not the YAML's fault: no location, exit 2 in the command."""
+    from attune_lint.registrar.introspect import IncompatibleDatabase
+
+    db.execute("""
+        CREATE FUNCTION attune.lint_test_needs_column() RETURNS trigger AS $fn$
+        BEGIN
+            PERFORM no_such_column FROM attune.pack WHERE id = NEW.pack;
+            RETURN NEW;
+        END;
+        $fn$ LANGUAGE plpgsql""")
+    db.execute("CREATE TRIGGER lint_test_needs_column BEFORE INSERT ON attune.workflow_definition "
+               "FOR EACH ROW EXECUTE FUNCTION attune.lint_test_needs_column()")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    with pytest.raises(IncompatibleDatabase) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.location is None and info.value.sqlstate == "42703"
+    assert str(info.value).startswith("incompatible Attune database (no Attune migration history")
+    assert 'column "no_such_column" does not exist' in str(info.value)

@@ -272,6 +272,10 @@ def test_plugin_database_built_from_migrations(fresh_db) -> None:
         assert f"6 Attune migration(s) applied from {JUNE}" in text
         assert "skipped without TimescaleDB: 20250101000009_timescaledb_history.sql:4: " \
                "CREATE EXTENSION IF NOT EXISTS timescaledb" in text
+        # a statement on an object a skipped statement would have created is skipped too
+        assert ("20250101000009_timescaledb_history.sql:34: COMMENT ON MATERIALIZED VIEW execution_status_hourly "
+                "IS 'Hourly execution changes' (uses execution_status_hourly, created by a skipped statement") in text
+        assert database.migration_report is not None and len(database.migration_report.skipped) == 9
     finally:
         database.close()
     strict = AttuneDatabase(fresh_db(), migrations=str(JUNE), strict_migrations=True)
