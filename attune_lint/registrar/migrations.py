@@ -162,6 +162,13 @@ def _apply_all(conn: Any, files: list[MigrationFile], report: MigrationReport, s
 
     with conn.transaction():
         conn.execute("CREATE SCHEMA IF NOT EXISTS attune")
+        docker = conn.execute("SELECT to_regclass('attune._migrations') IS NOT NULL AND "
+                              "to_regclass('attune._sqlx_migrations') IS NULL AND "
+                              "to_regclass('public._sqlx_migrations') IS NULL").fetchone()[0]
+        if docker:
+            raise MigrationError("this database was migrated by Attune's Docker runner (attune._migrations), "
+                                 "not by sqlx: applying the folder again would redo every file; use "
+                                 "--use-existing-schema to register into it as it is")
         history = "public" if conn.execute(
             "SELECT to_regclass('public._sqlx_migrations') IS NOT NULL "
             "AND to_regclass('attune._sqlx_migrations') IS NULL").fetchone()[0] else "attune"

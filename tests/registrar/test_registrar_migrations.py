@@ -301,3 +301,18 @@ def test_plugin_migrations_setting_option_ini_env(tmp_path, monkeypatch) -> None
     assert migrations_setting(config(None, "")) == "/env/migrations"
     monkeypatch.delenv("ATTUNE_MIGRATIONS")
     assert migrations_setting(config(None, "")) is None
+
+
+def test_a_docker_migrated_database_is_not_migrated_again(fresh_db) -> None:
+    dsn = fresh_db()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA attune")
+        conn.execute("CREATE TABLE attune._migrations (id SERIAL, filename VARCHAR UNIQUE)")
+        with pytest.raises(MigrationError, match="Docker runner"):
+            apply_migrations(conn, JUNE)
+        from attune_lint.registrar.introspect import migration_version
+
+        conn.execute("INSERT INTO attune._migrations (filename) VALUES "
+                     "('20250101000001_initial_setup.sql'), ('20250101000014_x.sql')")
+        assert migration_version(conn) == ("Attune schema at migration 20250101000014_x.sql, 2 applied, "
+                                           "per attune._migrations")
