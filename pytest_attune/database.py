@@ -12,11 +12,11 @@ every pytest run of the environment.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_attune.options import ENV_IMAGE, ENV_NETWORK, NETWORKS, db_setting
+from pytest_attune.options import ENV_IMAGE, ENV_NETWORK, NETWORKS, db_setting, migrations_setting
 
 if TYPE_CHECKING:
     import psycopg
@@ -39,10 +39,15 @@ class AttuneDatabase:
     ``close()`` (a ``config.add_cleanup``). One per process, so one per xdist worker."""
 
     def __init__(self, setting: str | None, pg_image: str | None = None,
-                 pg_network: str | None = None) -> None:
+                 pg_network: str | None = None, migrations: str | None = None,
+                 strict_migrations: bool = False) -> None:
         self.setting = setting  # None: off for the register items; the fixtures use "auto"
         self.pg_image = pg_image
         self.pg_network = pg_network
+        # A folder of Attune migrations to build the database from, instead of the shipped SQL.
+        self.migrations = migrations
+        self.strict_migrations = strict_migrations
+        self.migration_report: Any = None
         self.provisioned: ProvisionedDatabase | None = None
         self._failure: NoDatabase | None = None
         self._dsn: str | None = None
@@ -59,7 +64,8 @@ class AttuneDatabase:
             if setting is not None and network is not None and network not in NETWORKS:
                 raise pytest.UsageError(f"{ENV_NETWORK}={network!r}: use one of {', '.join(NETWORKS)}")
         image = config.getoption("attune_pg_image", None) or os.environ.get(ENV_IMAGE, "").strip() or None
-        return cls(setting, image, network)
+        return cls(setting, image, network, migrations_setting(config),
+                   bool(config.getoption("attune_strict_migrations", False)))
 
     def describe(self) -> str:
         if self.provisioned is None:
@@ -68,6 +74,10 @@ class AttuneDatabase:
         passed_over = [r for r in self.provisioned.reasons if not r.startswith("no DSN given")]
         if self.provisioned.available and passed_over:
             text += f" ({'; '.join(passed_over)})"
+        report = self.migration_report
+        if report is not None:
+            text += f"; {report.describe()}"
+            text += "".join(f"\n  skipped without TimescaleDB: {s}" for s in report.skipped)
         return text
 
     def dsn(self) -> str:
@@ -92,6 +102,7 @@ class AttuneDatabase:
 
             from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable
             from attune_lint.registrar.provision import provision_database
+            from attune_lint.registrar.connection import connect
             from attune_lint.registrar.schema import apply_schema
         except ImportError as exc:
             raise NoDatabase(f"the database stage needs psycopg 3 ({exc}): "
@@ -104,13 +115,33 @@ class AttuneDatabase:
         if not self.provisioned.available or self.provisioned.dsn is None:
             raise NoDatabase(self.provisioned.describe(), fatal=False)
         dsn = self.provisioned.dsn
+        if self.migrations:
+            self._apply_migrations(dsn)
+            return dsn
         try:
-            with psycopg.connect(dsn) as conn:
+            with connect(dsn) as conn:
                 apply_schema(conn)  # idempotent; an existing Attune schema is kept as it is
         except psycopg.Error as exc:
             raise NoDatabase(f"cannot apply the attune schema in {self.provisioned.describe()}: "
                              + " ".join(str(exc).split()), fatal=True) from None
         return dsn
+
+    def _apply_migrations(self, dsn: str) -> None:
+        import psycopg
+
+        from attune_lint.registrar.connection import connect
+        from attune_lint.registrar.migrations import MigrationError, apply_migrations
+
+        assert self.provisioned is not None and self.migrations
+        try:
+            with connect(dsn, autocommit=True) as conn:
+                self.migration_report = apply_migrations(conn, self.migrations, strict=self.strict_migrations)
+        except MigrationError as exc:
+            raise NoDatabase(f"cannot build the database from the Attune migrations in "
+                             f"{self.migrations}: {exc.message}", fatal=True) from None
+        except psycopg.Error as exc:
+            raise NoDatabase(f"cannot apply the Attune migrations in {self.provisioned.describe()}: "
+                             + " ".join(str(exc).split()), fatal=True) from None
 
     @property
     def mode(self) -> str:
@@ -120,17 +151,17 @@ class AttuneDatabase:
     def connection(self) -> psycopg.Connection:
         """The register items' connection (autocommit: each item opens its own
         rollback-only transaction)."""
-        import psycopg
+        from attune_lint.registrar.connection import connect
 
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.dsn(), autocommit=True)
+            self._conn = connect(self.dsn(), autocommit=True)
         return self._conn
 
     def connect(self) -> psycopg.Connection:
         """A new connection to the run's database (autocommit)."""
-        import psycopg
+        from attune_lint.registrar.connection import connect
 
-        return psycopg.connect(self.dsn(), autocommit=True)
+        return connect(self.dsn(), autocommit=True)
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

@@ -11,6 +11,7 @@ OFF = "off"
 NETWORKS = ("bridge", "host")
 ENV_IMAGE = "ATTUNE_PG_IMAGE"
 ENV_NETWORK = "ATTUNE_PG_NETWORK"
+ENV_MIGRATIONS = "ATTUNE_MIGRATIONS"
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -45,6 +46,30 @@ def add_db_options(parser: pytest.Parser, group: pytest.OptionGroup) -> None:
                          f"(default: ${ENV_NETWORK}, else bridge)")
     parser.addini("attune_db", type="string", default="",
                   help="auto, require or a DSN: as --attune-db (off when empty)")
+    group.addoption("--attune-migrations", dest="attune_migrations", default=None, metavar="DIR",
+                    help="build the run's database from this folder of Attune migrations (an "
+                         "Attune checkout's migrations/, applied like Attune's sqlx runner) "
+                         f"instead of the shipped schema (default: ini attune_migrations, else "
+                         f"${ENV_MIGRATIONS})")
+    group.addoption("--attune-strict-migrations", dest="attune_strict_migrations", action="store_true",
+                    default=False,
+                    help="with --attune-migrations: any failing statement is fatal (by default "
+                         "TimescaleDB statements are skipped when the server lacks TimescaleDB)")
+    parser.addini("attune_migrations", type="string", default="",
+                  help="folder of Attune migrations, relative to the rootdir: as --attune-migrations")
+
+
+def migrations_setting(config: pytest.Config) -> str | None:
+    """The migrations folder: the option, the ini (relative to the rootdir), the environment."""
+    import os
+
+    raw = config.getoption("attune_migrations", None)
+    if raw:
+        return str(raw)
+    ini = str(config.getini("attune_migrations") or "").strip()
+    if ini:
+        return str(config.rootpath / ini)
+    return os.environ.get(ENV_MIGRATIONS, "").strip() or None
 
 
 def db_setting(config: pytest.Config) -> str | None:

@@ -37,6 +37,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--use-existing-schema", action="store_true",
                         help="use the database's attune schema as it is (an Attune database); "
                              "do not apply the shipped schema SQL")
+    parser.add_argument("--attune-migrations", metavar="DIR", default=None,
+                        help="build the database from this folder of Attune migrations (an Attune "
+                             "checkout's migrations/), applied like Attune's sqlx runner, instead of "
+                             "the shipped schema SQL (default: $ATTUNE_MIGRATIONS)")
+    parser.add_argument("--strict-migrations", action="store_true",
+                        help="with --attune-migrations: any failing statement is fatal (by default "
+                             "TimescaleDB statements are skipped when the server lacks TimescaleDB)")
     parser.set_defaults(run=run)
     return parser
 
@@ -122,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
 
     options = RegistrationOptions(update_existing=args.update_existing, skip_invalid=args.skip_invalid)
     packs, skipped = _registrable_packs(workspace, errors, options)
+    args.attune_migrations = _migrations_folder(args)
+    if args.attune_migrations and args.use_existing_schema:
+        print("attune-lint: --attune-migrations and --use-existing-schema exclude each other: the "
+              "first builds the schema, the second uses the one that is there", file=sys.stderr)
+        return EXIT_USAGE
     try:
         database = provision_database(args.db)
     except (ConnectionFailed, DatabaseUnavailable) as exc:
@@ -134,9 +146,14 @@ def run(args: argparse.Namespace) -> int:
         passed_over = [r for r in database.reasons if not r.startswith("no DSN given")]
         print(f"attune-lint: registering into {database.describe()}"
               + (f" ({'; '.join(passed_over)})" if passed_over else ""), file=sys.stderr)
+    from attune_lint.registrar.migrations import MigrationError
+
     try:
         try:
             results = skipped + _register(database.dsn, packs, options, args)
+        except MigrationError as exc:
+            print(f"attune-lint: {exc.message}", file=sys.stderr)
+            return EXIT_USAGE
         except RegistrationError as exc:
             if exc.location is None:  # not about a file: the database itself is unsuitable
                 print(f"attune-lint: {exc.message}", file=sys.stderr)
@@ -150,6 +167,12 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS
         except ConnectionFailed as exc:
             print(f"attune-lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as exc:  # psycopg.Error: a lost connection, a server error
+            if type(exc).__module__.split(".")[0] != "psycopg":
+                raise
+            print(f"attune-lint: the database failed during registration, nothing was registered: "
+                  f"{' '.join(str(exc).split()) or type(exc).__name__}", file=sys.stderr)
             return EXIT_USAGE
     finally:
         database.stop()
@@ -189,20 +212,53 @@ def _registrable_packs(workspace: Any, errors: dict[str, list[Any]], options: An
     return chosen, skipped
 
 
+def _migrations_folder(args: argparse.Namespace) -> str | None:
+    import os
+
+    from attune_lint.registrar.migrations import ENV
+
+    value = getattr(args, "attune_migrations", None)
+    if not value and not args.use_existing_schema:  # the environment never overrides the flag
+        value = os.environ.get(ENV, "").strip()
+    return value or None
+
+
+def _apply_migrations(conn: Any, args: argparse.Namespace) -> None:
+    from attune_lint.registrar.migrations import apply_migrations
+
+    report = apply_migrations(conn, args.attune_migrations, strict=args.strict_migrations)
+    print(f"attune-lint: {report.describe()}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"attune-lint: warning: skipped without TimescaleDB: {skipped}", file=sys.stderr)
+
+
 def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace) -> list[Any]:
     import psycopg
 
+    from attune_lint.registrar.connection import connect
     from attune_lint.registrar.errors import ConnectionFailed
     from attune_lint.registrar.provision import redact_dsn
     from attune_lint.registrar.registrar import WorkflowRegistrar
     from attune_lint.registrar.schema import prepare_schema
 
     try:
-        conn = psycopg.connect(dsn)
+        conn = connect(dsn)
     except psycopg.OperationalError as exc:
         raise ConnectionFailed(redact_dsn(dsn), " ".join(str(exc).split())) from None
     with conn:
-        # A dry run leaves the database as it was, schema included.
+        if args.attune_migrations and not args.dry_run:
+            # Like sqlx: each migration file committed in its own transaction.
+            conn.autocommit = True
+            _apply_migrations(conn, args)
+            conn.autocommit = False
+        # A dry run leaves the database as it was, schema (and migrations) included.
         with conn.transaction(force_rollback=args.dry_run):
-            prepare_schema(conn, use_existing=args.use_existing_schema)
-            return WorkflowRegistrar(conn, options).register_packs(packs)
+            if args.attune_migrations:
+                if args.dry_run:
+                    _apply_migrations(conn, args)  # every file a savepoint of the rolled-back transaction
+            else:
+                prepare_schema(conn, use_existing=args.use_existing_schema)
+            registrar = WorkflowRegistrar(conn, options)
+            results = registrar.register_packs(packs)
+            print(f"attune-lint: database schema: {registrar.schema().version}", file=sys.stderr)
+            return results

@@ -38,29 +38,32 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import psycopg
 
-    from attune_lint.registrar.errors import NotFoundError
+    from attune_lint.registrar.errors import NotFoundError, RegistrationError
     from attune_lint.registrar.provision import redact_dsn
+    from attune_lint.registrar.connection import connect
     from attune_lint.registrar.registrar import WorkflowRegistrar
 
     try:
-        conn = psycopg.connect(dsn, connect_timeout=5)
+        conn = connect(dsn, connect_timeout=5)
     except psycopg.OperationalError as exc:
         print(f"attune-lint: cannot connect to the PostgreSQL server at {redact_dsn(dsn)}: "
               + " ".join(str(exc).split()), file=sys.stderr)
         return EXIT_USAGE
     with conn:
+        registrar = WorkflowRegistrar(conn)
         try:
-            actions = conn.execute(
-                "SELECT a.ref FROM attune.action a JOIN attune.workflow_definition wd "
-                "ON a.workflow_def = wd.id WHERE wd.ref = %s AND wd.retired_at IS NULL ORDER BY a.ref",
-                (args.ref,)).fetchall()
-            definition_id = WorkflowRegistrar(conn).unregister_workflow(args.ref)
+            actions = registrar.linked_actions(args.ref)
+            definition_id = registrar.unregister_workflow(args.ref)
         except NotFoundError as exc:
             print(f"attune-lint: {exc.message}", file=sys.stderr)
             return EXIT_FINDINGS
-        except psycopg.errors.UndefinedTable:
-            print("attune-lint: the database has no attune schema", file=sys.stderr)
+        except RegistrationError as exc:  # IncompatibleDatabase: no attune schema, columns missing
+            print(f"attune-lint: {exc.message}", file=sys.stderr)
             return EXIT_USAGE
-    removed = ", ".join(r[0] for r in actions) or "none"
+        except psycopg.Error as exc:
+            print(f"attune-lint: the database refused the deletion: {' '.join(str(exc).split())}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    removed = ", ".join(actions) or "none"
     print(f"unregistered {args.ref} (workflow definition {definition_id}); actions removed with it: {removed}")
     return EXIT_OK

@@ -24,6 +24,13 @@ _EXPORTS = {
     "prepare_schema": ".schema",
     "schema_sql": ".schema",
     "provision_database": ".provision",
+    "connect": ".connection",
+    "IncompatibleDatabase": ".introspect",
+    "AttuneSchema": ".introspect",
+    "read_schema": ".introspect",
+    "apply_migrations": ".migrations",
+    "MigrationError": ".migrations",
+    "split_statements": ".sqlsplit",
     "ProvisionedDatabase": ".provision",
 }
 

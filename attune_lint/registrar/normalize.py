@@ -229,8 +229,9 @@ def normalize_definition(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def label_from_name(name: str) -> str:
-    """The platform's generated label: ``deploy_app`` → ``Deploy App``."""
-    words = name.replace("-", "_").split("_")
+    """The platform's generated label (``generate_label``): split on ``_`` only,
+    ``deploy_app`` → ``Deploy App``, ``deploy-app`` → ``Deploy-app``."""
+    words = name.split("_")
     return " ".join(w[:1].upper() + w[1:] for w in words if w)
 
 
@@ -256,6 +257,50 @@ class StoredWorkflow:
     tags: list[str]
     action: dict[str, Any] = field(default_factory=dict)
     lookup_ref: str = ""
+    # The action columns an existing row gets again (the others keep their value).
+    action_update: frozenset[str] = frozenset()
+
+
+# What the workflow registrar creates a companion action with (ActionRepository::create).
+STANDALONE_ACTION_DEFAULTS: dict[str, Any] = {
+    "enabled": True,
+    "reference_visibility": "public",
+    "reference_allowed_pack_refs": [],
+    "default_execution_permission_set_refs": [],
+    "runtime_version_constraint": None,
+    "required_worker_runtimes": {},
+    "worker_selector": {},
+    "worker_tolerations": [],
+    "worker_affinity": {},
+    "parameter_delivery": "stdin",
+    "parameter_format": "json",
+    "output_format": "text",
+    "accesses_mcp": False,
+    "log_retention_policy": None,
+    "log_retention_limit": None,
+    "artifact_retention_policy": None,
+    "artifact_retention_limit": None,
+    "timeout_seconds": None,
+}
+
+
+def _or(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def _lower(value: Any, default: str) -> Any:
+    """A format name as the loader stores it: the YAML string lowercased."""
+    return default if value is None else (yaml_text(value).lower() if isinstance(yaml_text(value), str) else value)
+
+
+def _text_list(value: Any) -> list[Any]:
+    """A list of strings as given (a null entry kept: the database refuses it)."""
+    return [None if v is None else yaml_text(v) for v in _list(value)]
+
+
+def permission_set_refs(value: Any) -> list[str]:
+    """The loader's default_execution_permission_set_refs: strings trimmed, empties dropped."""
+    return [v.strip() for v in _list(value) if isinstance(v, str) and v.strip()]
 
 
 def _string_tags(value: Any) -> list[str]:
@@ -298,16 +343,39 @@ def _action_linked(loaded: LoadedWorkflow, definition: dict[str, Any], pack_ref:
         "param_schema": action.get("parameters"),
         "out_schema": action.get("output"),
         "enabled": action.get("enabled", True) is not False,
-        "reference_visibility": action.get("reference_visibility", "public"),
-        "reference_allowed_pack_refs": _string_tags(action.get("reference_allowed_pack_refs")),
+        "reference_visibility": _opt_text(action.get("reference_visibility", "public")),
+        "reference_allowed_pack_refs": _text_list(action.get("reference_allowed_pack_refs")),
         "default_execution_permission_set_refs":
-            _string_tags(action.get("default_execution_permission_set_refs")),
+            permission_set_refs(action.get("default_execution_permission_set_refs")),
+        "runtime_version_constraint": _opt_text(action.get("runtime_version")),
+        "required_worker_runtimes": _or(action.get("required_worker_runtimes"), {}),
+        "worker_selector": _or(action.get("worker_selector"), {}),
+        "worker_tolerations": _or(action.get("worker_tolerations"), []),
+        "worker_affinity": _or(action.get("worker_affinity"), {}),
+        "parameter_delivery": _lower(action.get("parameter_delivery"), "stdin"),
+        "parameter_format": _lower(action.get("parameter_format"), "json"),
+        "output_format": _lower(action.get("output_format"), "text"),
+        "accesses_mcp": action.get("accesses_mcp") is True,
+        "log_retention_policy": _opt_text(action.get("log_retention_policy")),
+        "log_retention_limit": action.get("log_retention_limit"),
+        "artifact_retention_policy": _opt_text(action.get("artifact_retention_policy")),
+        "artifact_retention_limit": action.get("artifact_retention_limit"),
+        "timeout_seconds": action.get("timeout_seconds"),
     }
+    # The pack loader's ActionRepository::update: everything is set again (a missing
+    # description or constraint is cleared), except the schemas (only when given) and,
+    # for attune-lint, enabled/visibility (only when the YAML says so: a platform
+    # operator's change is not undone by a re-registration that does not mention them).
+    update = set(action_row) - {"ref", "param_schema", "out_schema", "enabled",
+                                "reference_visibility", "reference_allowed_pack_refs"}
+    update |= {k for k in ("param_schema", "out_schema") if action_row[k] is not None}
+    update |= {k for k in ("enabled", "reference_visibility", "reference_allowed_pack_refs") if k in action}
     return StoredWorkflow(
         ref=definition["ref"], pack_ref=pack_ref, label=definition["label"],
         description=definition["description"], version=definition["version"],
         param_schema=param_schema, out_schema=out_schema, definition=definition,
-        tags=_string_tags(definition["tags"]), action=action_row, lookup_ref=definition["ref"])
+        tags=_string_tags(definition["tags"]), action=action_row, lookup_ref=definition["ref"],
+        action_update=frozenset(update))
 
 
 def _standalone(loaded: LoadedWorkflow, definition: dict[str, Any], pack_ref: str) -> StoredWorkflow:
@@ -323,13 +391,15 @@ def _standalone(loaded: LoadedWorkflow, definition: dict[str, Any], pack_ref: st
         "entrypoint": f"workflows/{loaded.file.name}.workflow.yaml",
         "param_schema": graph.get("parameters"),
         "out_schema": graph.get("output"),
-        "enabled": True,
-        "reference_visibility": "public",
-        "reference_allowed_pack_refs": [],
-        "default_execution_permission_set_refs": [],
+        **STANDALONE_ACTION_DEFAULTS,
     }
+    # The workflow registrar's update of the companion action: label, description
+    # (cleared when missing), entrypoint, the schemas when given; nothing else.
+    update = {"label", "description", "entrypoint"}
+    update |= {k for k in ("param_schema", "out_schema") if action_row[k] is not None}
     return StoredWorkflow(
         ref=ref, pack_ref=pack_ref, label=label, description=definition["description"],
         version=definition["version"], param_schema=graph.get("parameters"),
         out_schema=graph.get("output"), definition=definition,
-        tags=_string_tags(definition["tags"]), action=action_row, lookup_ref=file_ref)
+        tags=_string_tags(definition["tags"]), action=action_row, lookup_ref=file_ref,
+        action_update=frozenset(update))

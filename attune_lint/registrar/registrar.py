@@ -16,22 +16,30 @@ constraint is translated to the YAML key whose value was refused.
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.types.json import Jsonb
+from psycopg import sql
 
 from attune_lint.diagnostics import Severity
 from attune_lint.workspace.pack import LoadedWorkflow, Pack
 from attune_lint.document.reader import YamlDocument
 from attune_lint.document.tree import key_at_path, node_at_path
+from attune_lint.registrar.connection import set_local_search_path
 from attune_lint.registrar.errors import Location, NotFoundError, RegistrationError
-from attune_lint.registrar.normalize import StoredWorkflow, stored_workflow, yaml_text
+from attune_lint.registrar.introspect import (SCHEMA, AttuneSchema, Column, IncompatibleDatabase, adapt,
+                                              read_schema)
+from attune_lint.registrar.normalize import STANDALONE_ACTION_DEFAULTS, StoredWorkflow, stored_workflow, yaml_text
 
 _LOCK_PREFIX = "attune_lint.register:"
+_T = TypeVar("_T")
+# 42703, 42P01: the database is not the schema the statements were built for.
+_UNDEFINED = (pg_errors.UndefinedColumn, pg_errors.UndefinedTable)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class WorkflowRegistrar:
     def __init__(self, conn: psycopg.Connection, options: RegistrationOptions | None = None) -> None:
         self.conn = conn
         self.options = options or RegistrationOptions()
+        self._cached: _Statements | None = None
 
     # -- public API ------------------------------------------------------------------------
 
@@ -120,30 +129,75 @@ class WorkflowRegistrar:
     def register_workflows(self, loaded_list: Iterable[LoadedWorkflow]) -> list[RegistrationResult]:
         """Create or update many workflows in one transaction; their packs must exist."""
         loaded_list = list(loaded_list)
-        with self.conn.transaction():
-            return self._register(loaded_list, packs=())
+        return self._in_transaction(lambda: self._register(loaded_list, packs=()))
 
     def register_pack(self, pack: Pack, workflows: Iterable[LoadedWorkflow]) -> list[RegistrationResult]:
         """Upsert the pack row, then its workflow definitions and workflow actions."""
         workflows = list(workflows)
-        with self.conn.transaction():
-            return self._register(workflows, packs=(pack,))
+        return self._in_transaction(lambda: self._register(workflows, packs=(pack,)))
 
     def register_packs(self, packs: Sequence[tuple[Pack, Sequence[LoadedWorkflow]]]) -> list[RegistrationResult]:
         """Several packs and their workflows, all in one transaction."""
-        with self.conn.transaction():
-            return self._register([w for _, ws in packs for w in ws], packs=tuple(p for p, _ in packs))
+        return self._in_transaction(
+            lambda: self._register([w for _, ws in packs for w in ws], packs=tuple(p for p, _ in packs)))
+
+    def schema(self) -> AttuneSchema:
+        """The database's tables and version, read once (IncompatibleDatabase when the
+        registrar cannot write to it)."""
+        return self._in_transaction(lambda: self._statements.schema)
+
+    def linked_actions(self, ref: str) -> list[str]:
+        """The refs of the actions linked to the active definition ``ref``."""
+        def run() -> list[str]:
+            active = self._active_filter("wd")
+            rows = self.conn.execute(sql.SQL(
+                "SELECT a.ref FROM attune.action a JOIN attune.workflow_definition wd "
+                "ON a.workflow_def = wd.id WHERE wd.ref = %s{} ORDER BY a.ref").format(active), (ref,)).fetchall()
+            return [r[0] for r in rows]
+        return self._in_transaction(run)
 
     def unregister_workflow(self, ref: str) -> int:
         """Delete the active definition ``ref``; its companion actions go with it (FK
         CASCADE), as the platform does. Returns the deleted row's id."""
-        with self.conn.transaction():
-            row = self.conn.execute(
-                "DELETE FROM attune.workflow_definition WHERE ref = %s AND retired_at IS NULL RETURNING id",
-                (ref,)).fetchone()
+        def run() -> Any:
+            return self.conn.execute(sql.SQL(
+                "DELETE FROM attune.workflow_definition AS wd WHERE wd.ref = %s{} RETURNING wd.id").format(
+                self._active_filter("wd")), (ref,)).fetchone()
+        row = self._in_transaction(run)
         if row is None:
             raise NotFoundError(f"workflow '{ref}' is not registered", ref=ref)
         return int(row[0])
+
+    # -- the database ------------------------------------------------------------------------
+
+    @property
+    def _statements(self) -> _Statements:
+        if self._cached is None:
+            schema = read_schema(self.conn)
+            schema.require(WRITTEN)
+            self._cached = _Statements.build(schema)
+        return self._cached
+
+    def _active_filter(self, alias: str) -> Any:
+        """`` AND wd.retired_at IS NULL`` where the column exists (newest Attune), else nothing."""
+        if self._statements.schema.has("workflow_definition", "retired_at"):
+            return sql.SQL(" AND {} IS NULL").format(sql.Identifier(alias, "retired_at"))
+        return sql.SQL("")
+
+    def _in_transaction(self, run: Callable[[], _T]) -> _T:
+        """``run()`` in one transaction with Attune's search path; an undefined column or
+        relation (the database is not the schema we read) is an incompatible database."""
+        try:
+            with self.conn.transaction():
+                set_local_search_path(self.conn)
+                return run()
+        except _UNDEFINED as exc:
+            raise self.incompatible(exc) from None
+
+    def incompatible(self, exc: BaseException) -> IncompatibleDatabase:
+        version = self._cached.schema.version if self._cached is not None else "version not read"
+        return IncompatibleDatabase(f"incompatible Attune database ({version}): {_one_line(exc)}",
+                                    sqlstate=getattr(exc, "sqlstate", None))
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -171,6 +225,7 @@ class WorkflowRegistrar:
                     "platform's workflow sync looks the row up by the latter and fails to update it")
             plans.append(_Plan(loaded, stored, result))
         self._check_duplicates(plans)
+        self._statements  # noqa: B018 - read the tables first: an unsuitable database is refused up front
 
         pack_refs = sorted({p.ref for p in packs} | {plan.stored.pack_ref for plan in plans})
         if pack_refs:
@@ -204,11 +259,13 @@ class WorkflowRegistrar:
     def _upsert_packs(self, packs: tuple[Pack, ...]) -> dict[str, int]:
         ids: dict[str, int] = {}
         for pack in packs:
-            row = _pack_row(pack)
+            row = self._statements.pack_params(pack)
             try:
                 with self.conn.transaction():
-                    ids[pack.ref] = int(self.conn.execute(_PACK_UPSERT, row).fetchone()[0])
+                    ids[pack.ref] = int(self.conn.execute(self._statements.pack.statement, row).fetchone()[0])
             except psycopg.DatabaseError as exc:
+                if isinstance(exc, _UNDEFINED):
+                    raise self.incompatible(exc) from None
                 raise _pack_error(exc, pack) from exc
         return ids
 
@@ -264,23 +321,26 @@ class WorkflowRegistrar:
 
     def _write(self, plans: list[_Plan]) -> None:
         try:
-            with self.conn.transaction():
+            with self.conn.transaction(), _quiet_pipeline_exit():
                 self._write_batched(plans)
         except psycopg.DatabaseError as exc:
             if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
                 raise
+            if isinstance(exc, _UNDEFINED):
+                raise self.incompatible(exc) from None
             raise self._diagnose(plans, exc) from exc
 
     def _write_batched(self, plans: list[_Plan]) -> None:
         with self.conn.cursor() as cur:
-            cur.executemany(_DEFINITION_UPSERT, [_definition_row(p) for p in plans], returning=True)
+            st = self._statements
+            cur.executemany(st.definition.statement, [st.definition_params(p) for p in plans], returning=True)
             for plan in plans:
                 row = cur.fetchone()
                 if row is None:  # ON CONFLICT … WHERE refused: another pack took the ref meanwhile
                     raise _owned_elsewhere(plan, "workflow definition")
                 plan.result.workflow_def_id, plan.result.created = int(row[0]), bool(row[1])
                 cur.nextset()
-            cur.executemany(_ACTION_UPSERT, [_action_row(p) for p in plans], returning=True)
+            cur.executemany(st.action.statement, [st.action_params(p) for p in plans], returning=True)
             for plan in plans:
                 if cur.fetchone() is None:
                     raise _owned_elsewhere(plan, "action")
@@ -293,13 +353,15 @@ class WorkflowRegistrar:
         try:
             with self.conn.transaction(force_rollback=True), self.conn.cursor() as cur:
                 for plan in plans:
-                    for stage, sql, params in (("definition", _DEFINITION_UPSERT, _definition_row(plan)),
-                                               ("action", _ACTION_UPSERT, None)):
+                    st = self._statements
+                    for stage, statement, params in (
+                            ("definition", st.definition.statement, st.definition_params(plan)),
+                            ("action", st.action.statement, None)):
                         try:
                             with self.conn.transaction():
                                 if params is None:
-                                    params = _action_row(plan)
-                                cur.execute(sql, params)
+                                    params = st.action_params(plan)
+                                cur.execute(statement, params)
                                 row = cur.fetchone()
                                 if stage == "definition" and row is not None:
                                     plan.result.workflow_def_id = int(row[0])
@@ -314,76 +376,120 @@ class WorkflowRegistrar:
             return RegistrationError(f"the database refused the registration: {_one_line(batch_error)}",
                                      sqlstate=batch_error.sqlstate)
         plan, stage, exc = culprit
-        return _row_error(exc, plan, stage)
+        upsert = self._statements.action if stage == "action" else self._statements.definition
+        return _row_error(exc, plan, stage, upsert.columns)
+
+
+class _PipelineExitFilter(logging.Filter):
+    """Drops psycopg's ``error ignored terminating <psycopg.Pipeline …>: pipeline aborted``:
+    when a batched statement fails, leaving the pipeline fails again with "pipeline
+    aborted" (depending on timing); the first error is the one that is raised and that
+    the registrar reports, so the second says nothing but noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("error ignored terminating")
+                    and record.args and type(record.args[0]).__name__ == "Pipeline")
+
+
+@contextmanager
+def _quiet_pipeline_exit() -> Iterator[None]:
+    logger = logging.getLogger("psycopg")
+    quiet = _PipelineExitFilter()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 # -- SQL and rows ------------------------------------------------------------------------------
 
-_PACK_UPSERT = """
-INSERT INTO attune.pack (ref, label, description, version, conf_schema, config, meta, tags,
-                         runtime_deps, dependencies, is_standard)
-VALUES (%(ref)s, %(label)s, %(description)s, %(version)s, %(conf_schema)s, %(config)s, %(meta)s,
-        %(tags)s::text[], %(runtime_deps)s::text[], %(dependencies)s::text[], %(is_standard)s)
-ON CONFLICT (ref) DO UPDATE SET
-    label = EXCLUDED.label, description = EXCLUDED.description, version = EXCLUDED.version,
-    conf_schema = EXCLUDED.conf_schema, config = EXCLUDED.config, meta = EXCLUDED.meta,
-    tags = EXCLUDED.tags, runtime_deps = EXCLUDED.runtime_deps,
-    dependencies = EXCLUDED.dependencies, is_standard = EXCLUDED.is_standard
-RETURNING id
-"""
-
-# The platform's UPDATE keeps the old description/schemas when the new value is None.
-_DEFINITION_UPSERT = """
-INSERT INTO attune.workflow_definition AS wd
-    (ref, pack, pack_ref, label, description, version, param_schema, out_schema, definition, tags)
-VALUES (%(ref)s, %(pack)s, %(pack_ref)s, %(label)s, %(description)s, %(version)s,
-        %(param_schema)s, %(out_schema)s, %(definition)s, %(tags)s::text[])
-ON CONFLICT (ref) DO UPDATE SET
-    label = EXCLUDED.label,
-    description = COALESCE(EXCLUDED.description, wd.description),
-    version = EXCLUDED.version,
-    param_schema = COALESCE(EXCLUDED.param_schema, wd.param_schema),
-    out_schema = COALESCE(EXCLUDED.out_schema, wd.out_schema),
-    definition = EXCLUDED.definition,
-    tags = EXCLUDED.tags,
-    retired_at = NULL
-WHERE wd.pack = EXCLUDED.pack
-RETURNING id, (xmax = 0) AS created
-"""
-
-_ACTION_UPSERT = """
-INSERT INTO attune.action AS a
-    (ref, pack, pack_ref, label, description, entrypoint, runtime, param_schema, out_schema,
-     enabled, reference_visibility, reference_allowed_pack_refs,
-     default_execution_permission_set_refs, workflow_def)
-VALUES (%(ref)s, %(pack)s, %(pack_ref)s, %(label)s, %(description)s, %(entrypoint)s, NULL,
-        %(param_schema)s, %(out_schema)s, %(enabled)s, %(reference_visibility)s,
-        %(reference_allowed_pack_refs)s::text[], %(default_execution_permission_set_refs)s::text[],
-        %(workflow_def)s)
-ON CONFLICT (ref) DO UPDATE SET
-    label = EXCLUDED.label,
-    description = COALESCE(EXCLUDED.description, a.description),
-    entrypoint = EXCLUDED.entrypoint,
-    runtime = NULL,
-    param_schema = COALESCE(EXCLUDED.param_schema, a.param_schema),
-    out_schema = COALESCE(EXCLUDED.out_schema, a.out_schema),
-    enabled = EXCLUDED.enabled,
-    reference_visibility = EXCLUDED.reference_visibility,
-    reference_allowed_pack_refs = EXCLUDED.reference_allowed_pack_refs,
-    default_execution_permission_set_refs = EXCLUDED.default_execution_permission_set_refs,
-    workflow_def = EXCLUDED.workflow_def,
-    retired_at = NULL
-WHERE a.pack = EXCLUDED.pack
-RETURNING id
-"""
+PACK_COLUMNS = ("ref", "label", "description", "version", "conf_schema", "config", "meta", "tags",
+                "runtime_deps", "dependencies", "is_standard")
+DEFINITION_COLUMNS = ("ref", "pack", "pack_ref", "label", "description", "version", "param_schema",
+                      "out_schema", "definition", "tags")
+ACTION_COLUMNS = ("ref", "pack", "pack_ref", "label", "description", "entrypoint", "param_schema",
+                  "out_schema", *STANDALONE_ACTION_DEFAULTS, "workflow_def")
+# Never changed by an update: the conflict key and the owner.
+_KEY_COLUMNS = frozenset({"ref", "pack", "pack_ref"})
+WRITTEN = {"pack": {"id", *PACK_COLUMNS}, "workflow_definition": {"id", *DEFINITION_COLUMNS},
+           "action": {"id", *ACTION_COLUMNS}}
 
 
-def _json(value: Any) -> Any:
-    return None if value is None else Jsonb(value)
+@dataclass(frozen=True)
+class Upsert:
+    """``INSERT … ON CONFLICT (ref) DO UPDATE`` for the columns a table really has.
+
+    Every value is cast to its column's own type (an enum, jsonb or text[], as the
+    catalog says); generated and missing columns are left out. On update, each column
+    is set again only when the row's ``u_<column>`` flag is true (so one statement
+    serves rows with different update rules, e.g. a description cleared or kept).
+    """
+
+    table: str
+    columns: tuple[Column, ...]
+    statement: Any
+
+    @classmethod
+    def build(cls, schema: AttuneSchema, table: str, wanted: tuple[str, ...], returning: str) -> Upsert:
+        from psycopg import sql
+
+        table_columns = schema.columns(table)
+        columns = tuple(table_columns[c] for c in wanted if schema.has(table, c))
+        sets = [sql.SQL("{col} = CASE WHEN {flag}::boolean THEN EXCLUDED.{col} ELSE {old} END").format(
+                    col=sql.Identifier(c.name), flag=sql.Placeholder("u_" + c.name),
+                    old=sql.Identifier("t", c.name))
+                for c in columns if c.name not in _KEY_COLUMNS]
+        if table != "pack" and schema.has(table, "retired_at"):
+            sets.append(sql.SQL("retired_at = NULL"))  # registering again reactivates a retired row
+        where = sql.SQL(" WHERE t.pack = EXCLUDED.pack") if table != "pack" else sql.SQL("")
+        statement = sql.SQL(
+            "INSERT INTO {target} AS t ({names}) VALUES ({values}) "
+            "ON CONFLICT (ref) DO UPDATE SET {sets}{where} RETURNING {returning}").format(
+            target=sql.Identifier(SCHEMA, table),
+            names=sql.SQL(", ").join(sql.Identifier(c.name) for c in columns),
+            values=sql.SQL(", ").join(sql.SQL("{}::{}").format(sql.Placeholder("v_" + c.name), c.cast())
+                                      for c in columns),
+            sets=sql.SQL(", ").join(sets), where=where, returning=sql.SQL(returning))
+        return cls(table, columns, statement)
+
+    def params(self, values: dict[str, Any], update: Any) -> dict[str, Any]:
+        out = {"v_" + c.name: adapt(c, values.get(c.name)) for c in self.columns}
+        out.update({"u_" + c.name: c.name in update for c in self.columns if c.name not in _KEY_COLUMNS})
+        return out
 
 
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+@dataclass(frozen=True)
+class _Statements:
+    schema: AttuneSchema
+    pack: Upsert
+    definition: Upsert
+    action: Upsert
+
+    @classmethod
+    def build(cls, schema: AttuneSchema) -> _Statements:
+        return cls(schema,
+                   Upsert.build(schema, "pack", PACK_COLUMNS, "id"),
+                   Upsert.build(schema, "workflow_definition", DEFINITION_COLUMNS, "id, (xmax = 0) AS created"),
+                   Upsert.build(schema, "action", ACTION_COLUMNS, "id"))
+
+    def pack_params(self, pack: Pack) -> dict[str, Any]:
+        return self.pack.params(_pack_row(pack), PACK_COLUMNS)
+
+    def definition_params(self, plan: _Plan) -> dict[str, Any]:
+        s = plan.stored
+        values = {"ref": s.ref, "pack": plan.pack_id, "pack_ref": s.pack_ref, "label": s.label,
+                  "description": s.description, "version": s.version, "param_schema": s.param_schema,
+                  "out_schema": s.out_schema, "definition": s.definition, "tags": s.tags}
+        # The platform's update keeps the old description/schemas when the new one is None.
+        update = {"label", "version", "definition", "tags"}
+        update |= {k for k in ("description", "param_schema", "out_schema") if values[k] is not None}
+        return self.definition.params(values, update)
+
+    def action_params(self, plan: _Plan) -> dict[str, Any]:
+        values = {**plan.stored.action, "pack": plan.pack_id, "pack_ref": plan.stored.pack_ref,
+                  "workflow_def": plan.result.workflow_def_id}
+        return self.action.params(values, plan.stored.action_update | {"workflow_def"})
 
 
 def _pack_row(pack: Pack) -> dict[str, Any]:
@@ -395,9 +501,9 @@ def _pack_row(pack: Pack) -> dict[str, Any]:
         "label": yaml_text(label),
         "description": yaml_text(data.get("description")),
         "version": yaml_text(data.get("version")),
-        "conf_schema": Jsonb(mapping("conf_schema")),
-        "config": Jsonb(mapping("config")),
-        "meta": Jsonb(mapping("meta")),
+        "conf_schema": mapping("conf_schema"),
+        "config": mapping("config"),
+        "meta": mapping("meta"),
         "tags": _strings(data.get("tags")),
         "runtime_deps": _strings(data.get("runtime_deps")),
         # A map here (as in real manifests) is not a list of pack refs: store none.
@@ -406,27 +512,8 @@ def _pack_row(pack: Pack) -> dict[str, Any]:
     }
 
 
-def _definition_row(plan: _Plan) -> dict[str, Any]:
-    s = plan.stored
-    return {
-        "ref": s.ref, "pack": plan.pack_id, "pack_ref": s.pack_ref, "label": s.label,
-        "description": s.description, "version": s.version,
-        "param_schema": _json(s.param_schema), "out_schema": _json(s.out_schema),
-        "definition": Jsonb(s.definition), "tags": s.tags,
-    }
-
-
-def _action_row(plan: _Plan) -> dict[str, Any]:
-    a = plan.stored.action
-    return {
-        "ref": a["ref"], "pack": plan.pack_id, "pack_ref": plan.stored.pack_ref,
-        "label": a["label"], "description": a["description"], "entrypoint": a["entrypoint"],
-        "param_schema": _json(a["param_schema"]), "out_schema": _json(a["out_schema"]),
-        "enabled": a["enabled"], "reference_visibility": a["reference_visibility"],
-        "reference_allowed_pack_refs": a["reference_allowed_pack_refs"],
-        "default_execution_permission_set_refs": a["default_execution_permission_set_refs"],
-        "workflow_def": plan.result.workflow_def_id,
-    }
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 # -- error mapping -----------------------------------------------------------------------------
@@ -451,9 +538,27 @@ _COLUMN_KEYS = {"ref": "ref", "label": "label", "version": "version", "descripti
                 "param_schema": "parameters", "out_schema": "output", "definition": "tasks",
                 "entrypoint": "workflow_file", "tags": "tags"}
 _LIMITS = {"ref": 255, "pack_ref": 255, "label": 255, "version": 50}
+# Action columns whose values come from the action YAML's keys of the same name.
+_ACTION_KEYS = ("reference_allowed_pack_refs", "reference_visibility", "timeout_seconds",
+                "log_retention_limit", "log_retention_policy", "artifact_retention_limit",
+                "artifact_retention_policy", "parameter_delivery", "parameter_format", "output_format",
+                "default_execution_permission_set_refs", "required_worker_runtimes", "worker_selector",
+                "worker_tolerations", "worker_affinity", "accesses_mcp", "enabled")
 
 
-def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> RegistrationError:
+def constraint_key(constraint: str | None) -> str:
+    """The YAML key a CHECK constraint is about, from its name (Attune names them
+    ``<table>_<column>_<what>``): e.g. ``action_reference_allowed_pack_refs_restricted_only``
+    → ``reference_allowed_pack_refs``; the ref when nothing matches."""
+    name = constraint or ""
+    for column in sorted((*_ACTION_KEYS, "runtime_version_constraint"), key=len, reverse=True):
+        if column in name:
+            return "runtime_version" if column == "runtime_version_constraint" else column
+    return "version" if "version" in name else "ref"
+
+
+def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str,
+               columns: tuple[Column, ...] = ()) -> RegistrationError:
     """The refused row's error at the key whose value the constraint checks."""
     diag = exc.diag
     constraint = diag.constraint_name
@@ -478,13 +583,25 @@ def _row_error(exc: psycopg.DatabaseError, plan: _Plan, stage: str) -> Registrat
         pack_loc = pack_location(plan.loaded.pack, "ref", "pack declared here")
         related = (pack_loc,) if pack_loc else ()
     elif isinstance(exc, pg_errors.CheckViolation):
-        key = "version" if constraint and "version" in constraint else "ref"
+        key = constraint_key(constraint)
         reason = f"{table} check constraint {constraint} refuses the value: {diag.message_primary}"
     elif isinstance(exc, pg_errors.NotNullViolation):
         key = _COLUMN_KEYS.get(column or "", "ref")
         reason = f"{table}.{column} must have a value; '{key}' is missing or null"
     elif isinstance(exc, pg_errors.UniqueViolation):
         reason = f"{table} ref is already taken: {diag.message_detail or reason}"
+    elif isinstance(exc, pg_errors.DataError):
+        # e.g. `invalid input value for enum action_reference_visibility_enum: "Public"`:
+        # the column whose type the message names is the key.
+        primary = diag.message_primary or ""
+        typed = [c.name for c in columns if c.type_base in primary or c.type_name in primary]
+        if len(typed) > 1:  # two columns of one enum type: the one holding the refused value
+            values = plan.stored.action if stage == "action" else {}
+            typed = [c for c in typed if f'"{values.get(c)}"' in primary] or typed
+        if typed:
+            column = typed[0]
+            key = {"runtime_version_constraint": "runtime_version"}.get(column, _COLUMN_KEYS.get(column, column))
+            reason = f"{table}.{column} refuses the value: {reason}"
     ref_value = plan.stored.action["ref"] if stage == "action" else plan.stored.ref
     where = workflow_location(plan.loaded, key)
     return RegistrationError(f"'{ref_value}': {reason}", where, ref=plan.stored.ref, related=related,

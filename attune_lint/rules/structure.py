@@ -269,7 +269,9 @@ def _diagnostics(ctx: CheckContext, error: Any, instance: Any) -> Iterator[Diagn
     elif keyword == "additionalItems" or keyword == "items":
         yield WRONG_TYPE.at(ctx.path, head_span(node), f"{where}: {error.message}")
     else:
-        yield INVALID_VALUE.at(ctx.path, head_span(node), _limit_message(where, keyword, error), _expected_hint(schema))
+        # A list that must be empty is reported at its key (the list may span lines).
+        target = (key_at_path(root, path) or node) if keyword == "maxItems" and error.validator_value == 0 else node
+        yield INVALID_VALUE.at(ctx.path, head_span(target), _limit_message(where, keyword, error), _expected_hint(schema))
 
 
 def _unknown_keys(ctx: CheckContext, error: Any, path: list[Any], node: AnyNode | None) -> Iterator[Diagnostic]:
@@ -407,7 +409,7 @@ def _limit_message(where: str, keyword: str, error: Any) -> str:
         "minLength": f"{where} must have at least {limit} character{'s' if limit != 1 else ''}",
         "maxLength": f"{where} must have at most {limit} characters; found {len(error.instance) if isinstance(error.instance, str) else '?'}",
         "minItems": f"{where} must have at least {limit} item{'s' if limit != 1 else ''}",
-        "maxItems": f"{where} must have at most {limit} items",
+        "maxItems": f"{where} must be empty here" if limit == 0 else f"{where} must have at most {limit} items",
         "minProperties": f"{where} must have at least {limit} key{'s' if limit != 1 else ''}",
         "maxProperties": f"{where} must have at most {limit} key{'s' if limit != 1 else ''}",
         "pattern": f"{where} has an invalid format: {value}",

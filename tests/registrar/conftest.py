@@ -18,6 +18,7 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
+from attune_lint.registrar.connection import connect  # noqa: E402
 from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable  # noqa: E402
 from attune_lint.registrar.provision import MODE_ENV, ProvisionedDatabase, provision_database  # noqa: E402
 from attune_lint.registrar.schema import apply_schema  # noqa: E402
@@ -44,7 +45,7 @@ def pg_database() -> Iterator[ProvisionedDatabase]:
 def pg_dsn(pg_database: ProvisionedDatabase) -> str:
     """A DSN whose database has the ``attune`` schema (applied and committed once)."""
     assert pg_database.dsn is not None
-    with psycopg.connect(pg_database.dsn) as conn:
+    with connect(pg_database.dsn) as conn:
         apply_schema(conn)
     return pg_database.dsn
 

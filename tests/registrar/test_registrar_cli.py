@@ -141,3 +141,24 @@ def test_use_existing_schema(pg_dsn, make_pack, unique, cleanup, capsys) -> None
                 assert conn.execute("SELECT to_regnamespace('attune')").fetchone() == (None,)
         finally:
             admin.execute(f'DROP DATABASE "{empty}"')
+
+
+def test_restricted_only_check_reported_at_the_key_by_lint_and_by_the_database(
+        pg_dsn, make_pack, unique, cleanup, capsys) -> None:
+    """Allowed packs on a public action: the linter already says what the newest Attune
+    refuses, at the key; registered anyway, the database's refusal points there too."""
+    from test_registrar_db import RESTRICTED_ONLY
+
+    name = f"vis{unique}"
+    cleanup.append(name)
+    files = {path: text.replace("shop.", f"{name}.") for path, text in RESTRICTED_ONLY.items()}
+    root = make_pack(name, files)
+    assert main(["register", str(root), "--db", pg_dsn, "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert "actions/flow.yaml:4:1: error AL204 'reference_allowed_pack_refs' must be empty here" in out
+    assert main(["register", str(root), "--db", pg_dsn, "--register-invalid"]) == 1
+    out = capsys.readouterr().out
+    line = next(text for text in out.splitlines() if "AL901" in text)
+    assert "actions/flow.yaml:4:1: error AL901" in line
+    assert "action_reference_allowed_pack_refs_restricted_only" in line
+    assert rows(pg_dsn, name) == []

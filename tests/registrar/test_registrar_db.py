@@ -33,18 +33,40 @@ def test_schema_applies_twice_and_existing_schema_is_accepted(db) -> None:
             "action_workflow_def_fkey"} <= names
 
 
-def test_schema_adds_missing_objects_and_leaves_existing_ones(db) -> None:
+def test_schema_never_touches_an_existing_table(db) -> None:
+    """A June-2026 style table (no retired_at, no trigger, no indexes) stays as it is."""
     db.execute("DROP TRIGGER update_action_updated ON attune.action")
     db.execute("DROP VIEW attune.workflow_action_link")
+    db.execute("ALTER TABLE attune.workflow_definition DROP COLUMN retired_at")
+    db.execute("DROP INDEX attune.idx_workflow_def_tags")
     db.execute("CREATE VIEW attune.workflow_action_link AS SELECT 1 AS platform_column")
+    before = db.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'attune'").fetchone()
     apply_schema(db)
     triggers = {r[0] for r in db.execute(
         "SELECT tgname FROM pg_trigger WHERE tgrelid = 'attune.action'::regclass AND NOT tgisinternal")}
-    assert triggers == {"update_action_updated"}
+    assert triggers == set()
+    assert db.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'attune'").fetchone() == before
     columns = [r[0] for r in db.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = 'attune' AND table_name = 'workflow_action_link'")]
     assert columns == ["platform_column"]
+
+
+def test_shipped_schema_follows_the_newest_attune(db) -> None:
+    types = dict(db.execute(
+        "SELECT column_name, udt_name FROM information_schema.columns "
+        "WHERE table_schema = 'attune' AND table_name = 'action'").fetchall())
+    assert types["reference_visibility"] == "action_reference_visibility_enum"
+    assert types["required_worker_runtimes"] == "jsonb"
+    assert types["log_retention_policy"] == "artifact_retention_enum"
+    names = {r[0] for r in db.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = 'attune.action'::regclass").fetchall()}
+    assert {"action_timeout_seconds_positive", "action_reference_allowed_pack_refs_non_null",
+            "action_reference_allowed_pack_refs_restricted_only"} <= names
+    semver = "SELECT %s ~ (SELECT substring(pg_get_constraintdef(oid) from $$'(.*)'$$) FROM pg_constraint " \
+             "WHERE conname = 'pack_version_semver' AND conrelid = 'attune.pack'::regclass)"
+    assert db.execute(semver, ("1.0.0-rc.1+build.5",)).fetchone() == (True,)
+    assert db.execute(semver, ("1.0.0-rc..1",)).fetchone() == (False,)
 
 
 def test_use_existing_schema_refuses_a_database_without_it(db) -> None:
@@ -371,3 +393,163 @@ def test_action_ref_of_another_pack_is_refused(db, make_pack) -> None:
     with pytest.raises(RegistrationError, match="action ref 'shop.deploy' is already registered by pack 'other'"):
         registrar.register_packs([(other[0], []), (pack, workflows)])  # both packs in one run
     assert count(db, "pack", "shop") == 0
+
+
+def test_trigger_with_unqualified_names_works_from_a_plain_connection(db, make_pack) -> None:
+    """Attune's trigger functions read ``pack`` unqualified (set_component_managed_release):
+    the registrar sets ``search_path = attune, public`` itself."""
+    db.execute("SET LOCAL search_path = public")
+    db.execute("""
+        CREATE FUNCTION attune.lint_test_pack_label() RETURNS trigger AS $fn$
+        BEGIN
+            SELECT label INTO NEW.description FROM pack WHERE id = NEW.pack;
+            RETURN NEW;
+        END;
+        $fn$ LANGUAGE plpgsql""")
+    db.execute("CREATE TRIGGER lint_test_pack_label BEFORE INSERT ON attune.action "
+               "FOR EACH ROW EXECUTE FUNCTION attune.lint_test_pack_label()")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert db.execute("SELECT description FROM attune.action WHERE ref = 'shop.r'").fetchone() == ("Shop",)
+
+
+def test_registrar_connections_set_the_search_path(pg_dsn) -> None:
+    from attune_lint.registrar.connection import connect, search_path_options
+
+    with connect(pg_dsn) as conn:
+        assert conn.execute("SHOW search_path").fetchone()[0].replace(" ", "") == "attune,public"
+    assert search_path_options("dbname=x options='-c statement_timeout=5000'") == (
+        "-c statement_timeout=5000 -c search_path=attune,public")
+
+
+def test_missing_optional_columns_are_left_out(db, make_pack) -> None:
+    """The June 2026 lineage: no retired_at, enabled or visibility columns."""
+    db.execute("DROP VIEW IF EXISTS attune.workflow_action_link")
+    for table, column in (("workflow_definition", "retired_at"), ("action", "retired_at"),
+                          ("action", "enabled"), ("action", "reference_visibility"),
+                          ("action", "reference_allowed_pack_refs")):
+        db.execute(f"ALTER TABLE attune.{table} DROP COLUMN {column} CASCADE")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    registrar = WorkflowRegistrar(db)
+    assert [r.status for r in registrar.register_pack(pack, workflows)] == ["created"]
+    assert [r.status for r in WorkflowRegistrar(db).register_pack(pack, workflows)] == ["updated"]
+    assert registrar.linked_actions("shop.r") == ["shop.r"]
+    assert registrar.unregister_workflow("shop.r") > 0
+    assert count(db, "action", "shop") == 0
+
+
+def test_missing_required_column_is_refused_up_front(db, make_pack) -> None:
+    from attune_lint.registrar.introspect import IncompatibleDatabase
+
+    db.execute("DROP VIEW IF EXISTS attune.workflow_action_link")
+    db.execute("ALTER TABLE attune.action DROP COLUMN workflow_def")
+    db.execute("ALTER TABLE attune.workflow_definition DROP COLUMN definition")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    with pytest.raises(IncompatibleDatabase) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.location is None
+    assert str(info.value) == (
+        "incompatible Attune database (no Attune migration history (_sqlx_migrations): a schema made "
+        "by attune-lint or by hand): missing workflow_definition.definition, action.workflow_def; "
+        "attune-lint cannot register without them")
+    assert count(db, "pack", "shop") == 0
+
+
+RESTRICTED_ONLY = {
+    "actions/flow.yaml": """
+        ref: shop.flow
+        label: Flow
+        workflow_file: workflows/flow.workflow.yaml
+        reference_allowed_pack_refs:
+          - other
+        """,
+    "actions/workflows/flow.workflow.yaml": """
+        version: "1.0"
+        tasks:
+          - name: a
+            action: core.noop
+        """,
+}
+
+
+def test_check_violation_is_reported_at_the_offending_key(db, make_pack) -> None:
+    """The newest Attune refuses allowed packs on a public action; the error points at
+    the key, not the action's ref line."""
+    pack, workflows = load_pack(make_pack("shop", RESTRICTED_ONLY))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    error = info.value
+    assert error.constraint == "action_reference_allowed_pack_refs_restricted_only"
+    assert error.location.path.endswith("actions/flow.yaml")
+    assert (error.location.line, error.location.column) == (4, 1)
+
+
+def test_update_leaves_enabled_and_visibility_alone_unless_given(db, make_pack) -> None:
+    files = {"actions/flow.yaml": RESTRICTED_ONLY["actions/flow.yaml"].replace(
+                 "reference_allowed_pack_refs:\n          - other\n", "description: First\n"),
+             "actions/workflows/flow.workflow.yaml": RESTRICTED_ONLY["actions/workflows/flow.workflow.yaml"],
+             "workflows/r.yaml": simple_workflow("shop.r")}
+    root = make_pack("shop", files)
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    db.execute("UPDATE attune.action SET enabled = FALSE, reference_visibility = 'private'")
+    (root / "actions" / "flow.yaml").write_text((root / "actions" / "flow.yaml").read_text().replace(
+        "description: First\n", ""))
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    rows = db.execute("SELECT ref, enabled, reference_visibility::text, description FROM attune.action "
+                      "ORDER BY ref").fetchall()
+    assert rows == [("shop.flow", False, "private", None), ("shop.r", False, "private", None)]
+    (root / "actions" / "flow.yaml").write_text(
+        (root / "actions" / "flow.yaml").read_text() + "enabled: true\nreference_visibility: public\n")
+    pack, workflows = load_pack(root)
+    WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert db.execute("SELECT enabled, reference_visibility::text FROM attune.action WHERE ref = 'shop.flow'"
+                      ).fetchone() == (True, "public")
+
+
+def test_a_refused_batch_prints_no_pipeline_noise(db, make_pack, capfd, caplog) -> None:
+    """psycopg logs ``error ignored terminating <psycopg.Pipeline …>`` when a batch fails
+    (depending on timing); the registrar's own error says it all."""
+    files = {f"workflows/w{i:02}.yaml": simple_workflow(f"shop.w{i:02}") for i in range(40)}
+    files["workflows/w20.yaml"] = simple_workflow("shop.w20").replace('version: "1.0"', "version: " + "9" * 60)
+    pack, workflows = load_pack(make_pack("shop", files))
+    for _ in range(15):
+        with pytest.raises(RegistrationError):
+            WorkflowRegistrar(db).register_pack(pack, workflows)
+    captured = capfd.readouterr()
+    assert "error ignored" not in captured.err + captured.out
+    assert [r.getMessage() for r in caplog.records if "error ignored" in r.getMessage()] == []
+
+
+def test_a_value_the_column_type_refuses_is_reported_at_its_key(db, make_pack) -> None:
+    files = {"actions/flow.yaml": RESTRICTED_ONLY["actions/flow.yaml"].replace(
+                 "reference_allowed_pack_refs:\n          - other\n", "reference_visibility: Public\n"),
+             "actions/workflows/flow.workflow.yaml": RESTRICTED_ONLY["actions/workflows/flow.workflow.yaml"]}
+    pack, workflows = load_pack(make_pack("shop", files))
+    with pytest.raises(RegistrationError) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert (info.value.location.line, info.value.location.column) == (4, 1)
+    assert "action.reference_visibility refuses the value" in info.value.message
+
+
+def test_undefined_column_at_run_time_is_an_incompatible_database(db, make_pack) -> None:
+    """42703 from inside the database (here a trigger expecting a column this database
+    lacks) is not the YAML's fault: no location, exit 2 in the command."""
+    from attune_lint.registrar.introspect import IncompatibleDatabase
+
+    db.execute("""
+        CREATE FUNCTION attune.lint_test_needs_column() RETURNS trigger AS $fn$
+        BEGIN
+            PERFORM no_such_column FROM attune.pack WHERE id = NEW.pack;
+            RETURN NEW;
+        END;
+        $fn$ LANGUAGE plpgsql""")
+    db.execute("CREATE TRIGGER lint_test_needs_column BEFORE INSERT ON attune.workflow_definition "
+               "FOR EACH ROW EXECUTE FUNCTION attune.lint_test_needs_column()")
+    pack, workflows = load_pack(make_pack("shop", {"workflows/r.yaml": simple_workflow("shop.r")}))
+    with pytest.raises(IncompatibleDatabase) as info:
+        WorkflowRegistrar(db).register_pack(pack, workflows)
+    assert info.value.location is None and info.value.sqlstate == "42703"
+    assert str(info.value).startswith("incompatible Attune database (no Attune migration history")
+    assert 'column "no_such_column" does not exist' in str(info.value)

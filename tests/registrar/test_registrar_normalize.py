@@ -132,7 +132,7 @@ def test_cancellation_policy_omitted_when_default(policy: str | None, stored: st
     assert normalize_definition(raw).get("cancellation_policy") == stored
 
 
-@pytest.mark.parametrize(("name", "label"), [("deploy_app", "Deploy App"), ("x", "X"), ("a-b_c", "A B C")])
+@pytest.mark.parametrize(("name", "label"), [("deploy_app", "Deploy App"), ("x", "X"), ("a-b_c", "A-b C"), ("a__b", "A B")])
 def test_generated_label(name: str, label: str) -> None:
     assert label_from_name(name) == label
 
@@ -214,3 +214,43 @@ def test_corpus_inquiry_workflow(corpus_packs: Path) -> None:
     assert guarded["wait_for"] == {"inquiry": "{{ task.request_inquiry.inquiry_id }}"}
     assert [t.get("do") for t in guarded["next"]] == [["approved_handler"], ["denied_handler"], ["timeout_handler"]]
     assert stored.definition["vars"] == {"outcome": "pending", "response": None}
+
+
+def test_action_linked_action_carries_the_loaders_fields(make_pack) -> None:
+    root = make_pack("shop", {
+        "actions/order.yaml": """
+            ref: shop.order
+            workflow_file: workflows/order.workflow.yaml
+            runtime_version: ">=3.11"
+            required_worker_runtimes: {python: ">=3.11"}
+            worker_tolerations: [{key: gpu}]
+            parameter_delivery: FILE
+            output_format: Json
+            accesses_mcp: true
+            log_retention_policy: days
+            log_retention_limit: 7
+            timeout_seconds: 60
+            default_execution_permission_set_refs: ["  core.admin ", "", "   ", shop.ops]
+            """,
+        "actions/workflows/order.workflow.yaml": """
+            version: "2.0"
+            tasks:
+              - name: a
+                action: core.noop
+            """,
+    })
+    _, (loaded,) = load_pack(root)
+    stored = stored_workflow(loaded)
+    a = stored.action
+    assert a["label"] == "Order"
+    assert (a["runtime_version_constraint"], a["required_worker_runtimes"], a["worker_tolerations"]) == (
+        ">=3.11", {"python": ">=3.11"}, [{"key": "gpu"}])
+    assert (a["worker_selector"], a["worker_affinity"]) == ({}, {})
+    assert (a["parameter_delivery"], a["parameter_format"], a["output_format"]) == ("file", "json", "json")
+    assert (a["accesses_mcp"], a["log_retention_policy"], a["log_retention_limit"], a["timeout_seconds"]) == (
+        True, "days", 7, 60)
+    assert a["default_execution_permission_set_refs"] == ["core.admin", "shop.ops"]
+    # on update: all of these again (description cleared), but enabled/visibility only when given
+    assert {"description", "runtime_version_constraint", "timeout_seconds"} <= stored.action_update
+    assert not {"enabled", "reference_visibility", "reference_allowed_pack_refs", "param_schema"} & stored.action_update
+    assert stored.description == ""  # neither file has one: the loader stores "" in the definition
