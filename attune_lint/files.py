@@ -38,6 +38,25 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
+def not_a_file(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` is not a regular file one can read (``None`` when it is one): "does not
+    exist", "is a folder", "is not a regular file (a named pipe)", or the system's reason
+    (a name too long, a loop of links). Never raises."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    except ValueError:  # a NUL in the name
+        return "cannot be read: the name holds a NUL character"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    return f"is not a regular file ({_kind(mode)})"
+
+
 def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file at ``path`` (symbolic links followed), at most ``limit``.
 

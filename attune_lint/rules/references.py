@@ -22,6 +22,7 @@ from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.settings.record import Settings
 from attune_lint.document.tree import ScalarNode
 from attune_lint.rule import Rule
+from attune_lint.files import not_a_file
 from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
 
 REF_FORMAT = Rule(
@@ -374,11 +375,15 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
                 workflows_dir.resolve().relative_to(actions_dir.resolve())
         except ValueError:
             problem = "leaves actions/workflows/ through a symbolic link"
-        if problem is None and not candidate.is_file():
+        except OSError:
+            pass  # a name too long or a loop of links: not_a_file says which, below
+        why = not_a_file(candidate) if problem is None else None
+        if why is not None:
             existing = [p.name for p in workflows_dir.glob("*.y*ml")] if workflows_dir.is_dir() else []
-            match = closest(path.name, existing)
+            match = closest(path.name, existing) if len(path.name) <= 255 else None
+            shown = relative if len(relative) <= 200 else relative[:120] + f"…({len(relative)} characters)"
             yield WORKFLOW_FILE_MISSING.at(ctx.path, node.span,
-                                           f"workflow_file {relative!r} does not exist (looked for actions/{relative})",
+                                           f"workflow_file {shown!r} {why} (looked for actions/{shown})",
                                            f"did you mean 'workflows/{match}'?" if match else None)
             return
     if problem:

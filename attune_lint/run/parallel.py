@@ -195,7 +195,7 @@ class NeighbourPack(Pack):
 
     def __init__(self, root: Path, store: DocumentStore) -> None:
         manifest_path = root / discovery.MANIFEST
-        manifest = store.get(manifest_path) if manifest_path.is_file() else None
+        manifest = store.get(manifest_path, root) if manifest_path.is_file() else None
         super().__init__(root=root, manifest_path=manifest_path, manifest=manifest,
                          manifest_data=manifest.data if manifest is not None else {})
         self._store = store

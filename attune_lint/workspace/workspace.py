@@ -12,6 +12,7 @@ from pathlib import Path
 
 from attune_lint.workspace import discovery
 from attune_lint.diagnostics import Diagnostic, Span
+from attune_lint.files import not_a_file
 from attune_lint.printable import printable
 from attune_lint.workspace.discovery import FileKind, PackFiles
 from attune_lint.workspace.pack import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
@@ -67,22 +68,55 @@ class DocumentStore:
         self.max_file_size = max_file_size
         self._documents: dict[Path, YamlDocument] = {}
 
-    def get(self, path: Path) -> YamlDocument:
+    def get(self, path: Path, pack_root: Path | None = None) -> YamlDocument:
+        """The file's document; a pack's file that a symbolic link takes out of its pack
+        is reported, not read (a pull request could link /proc/self/environ and print CI
+        secrets in a snippet)."""
         key = Path(os.path.normpath(path))
         document = self._documents.get(key)
         if document is None:
-            document = read_yaml_file(path, display_path(path), self.max_file_size)
+            shown = display_path(path)
+            outside = _link_outside(key, Path(os.path.normpath(pack_root))) if pack_root is not None else None
+            if outside is not None:
+                from attune_lint.document.rules import UNREADABLE
+
+                document = YamlDocument(shown, None, None, [UNREADABLE.at(
+                    shown, Span(1, 1, 1, 1),
+                    f"symbolic link leads outside the pack (to {printable(outside)}); not read",
+                    "keep a pack's files inside its folder")])
+            else:
+                document = read_yaml_file(path, shown, self.max_file_size)
             self._documents[key] = document
         return document
 
 
+def _link_outside(path: Path, root: Path) -> str | None:
+    """Where ``path`` really is, when a symbolic link (the file or a folder between it and
+    ``root``) takes it outside ``root``; None when it stays inside."""
+    linked = False
+    current = path
+    while current != root and current != current.parent:
+        if os.path.islink(current):
+            linked = True
+            break
+        current = current.parent
+    if not linked:
+        return None
+    real = os.path.realpath(path)
+    try:
+        Path(real).relative_to(os.path.realpath(root))
+    except ValueError:
+        return real
+    return None
+
+
 def load_pack(root: Path, store: DocumentStore) -> Pack:
     files = PackFiles.scan(root)
-    manifest = store.get(files.manifest) if files.manifest.is_file() else None
+    manifest = store.get(files.manifest, root) if files.manifest.is_file() else None
     pack = Pack(root=root, manifest_path=files.manifest, manifest=manifest,
                 manifest_data=manifest.data if manifest is not None else {})
     for action_path in files.actions:
-        document = store.get(action_path)
+        document = store.get(action_path, root)
         pack.actions.append(ActionFile(action_path, document, document.data))
     return pack
 
@@ -107,11 +141,11 @@ def linked_graph_path(pack: Pack, action: ActionFile) -> Path | None:
         workflows_dir.relative_to((pack.root / "actions").resolve())
     except (ValueError, OSError):
         return None
-    return candidate if candidate.is_file() else None
+    return candidate if not_a_file(candidate) is None else None
 
 
 def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile | None) -> LoadedWorkflow:
-    document = store.get(path)
+    document = store.get(path, pack.root)
     definition = document.data
     name = discovery.workflow_name(path.name)
     graph_ref = definition.get("ref")
@@ -230,4 +264,4 @@ def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
                 continue
             if os.path.exists(path):  # a named pipe or device named on the command line is
                 # reported by the reader ("not a regular file"), never opened for reading
-                workspace.targets.append(Target(path, kind, store.get(path), pack))
+                workspace.targets.append(Target(path, kind, store.get(path, pack.root), pack))

@@ -91,7 +91,7 @@ ATTACKS: tuple[Attack, ...] = (
     # 7. endless files behind links
     Attack("pack-yaml-to-dev-zero", {"workflows/w.yaml": _task("")}, prepare=_link("pack.yaml", "/dev/zero"),
            cache=True),
-    Attack("dev-zero-as-the-file", {}, prepare=_link("workflows/zero.yaml", "/dev/zero"), target="workflows/zero.yaml",
+    Attack("dev-zero-as-the-file", {}, prepare=_link("../zero.yaml", "/dev/zero"), target="../zero.yaml",
            expect=(("AL109", 1, 1),), message="not a regular file (a device)"),
     Attack("cache-index-to-dev-zero", {"workflows/w.yaml": _task("")},
            prepare=_link("../.attune-lint-cache/content-index.json", "/dev/zero"), cache=True),
@@ -121,4 +121,23 @@ ATTACKS: tuple[Attack, ...] = (
            fmt="text", forbidden="\x1b", message="\\x1b]0;owned\\x07\\x1b[2J"),
     Attack("escape-sequence-in-value", {"workflows/w.yaml": _task("    bogus: \"\\e[31mred\"\n")},
            fmt="github", forbidden="\x1b"),
+    # 8. names the file system refuses
+    Attack("workflow-file-name-too-long",
+           {"actions/a.yaml": "ref: hostile.a\nlabel: A\nworkflow_file: workflows/" + "x" * 5000 + ".yaml\n"},
+           expect=(("AL504", 3, 16),), message="File name too long"),
+    Attack("workflow-file-is-a-folder",
+           {"actions/a.yaml": "ref: hostile.a\nlabel: A\nworkflow_file: workflows/dir.yaml\n",
+            "actions/workflows/dir.yaml/keep.txt": ""},
+           expect=(("AL504", 3, 16),), message="is a folder, not a file"),
+    # 9. links out of the pack are reported, never read (the snippet would print the target)
+    Attack("workflow-linked-to-proc-environ", {}, prepare=_link("workflows/env.yaml", "/proc/self/environ"),
+           expect=(("AL109", 1, 1),), message="symbolic link leads outside the pack", forbidden="PATH="),
+    Attack("workflows-folder-linked-outside", {"../outside/w.yaml": _task("    bogus: 1\n")},
+           prepare=_link("workflows", "{pack}/../outside"), expect=(("AL109", 1, 1),),
+           message="symbolic link leads outside the pack"),
+    Attack("workflows-folder-linked-inside", {"inside/w.yaml": _task("    bogus: 1\n")},
+           prepare=_link("workflows", "{pack}/inside"), expect=(("AL201", 7, 5),)),
+    Attack("pack-yaml-linked-to-etc-passwd", {"workflows/w.yaml": _task("")},
+           prepare=_link("pack.yaml", "/etc/passwd"), message="symbolic link leads outside the pack",
+           forbidden="root:"),
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
     config = [] if "--config" in attack.argv else ["--no-config"]
     argv = [arg.format(pack=pack) for arg in attack.argv]
     done = subprocess.run(
-        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, str(pack / attack.target)],
+        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, os.path.normpath(pack / attack.target)],
         capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
     assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])

@@ -87,7 +87,9 @@ def test_workflow_file_symlink_leaving_the_folder(tmp_path: Path) -> None:
             workflow_file: workflows/deploy.workflow.yaml
         """,
         GRAPH: outside,  # a symbolic link
-    }, [(ACTION, "AL503", 3, 16)], only="AL503")
+    }, [(ACTION, "AL503", 3, 16),
+        (GRAPH, "AL109", 1, 1)],  # and the link itself leaves the pack: not read
+        only=("AL101", "AL503"))
 
 
 def test_workflow_file_missing_and_present(tmp_path: Path) -> None:
