@@ -91,7 +91,15 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename,
     so a reader never sees half a file and a failed write leaves the old one. ``durable``
     also waits for the disk (a report or baseline); a cache entry can skip that wait."""
-    path = Path(path)
+    # Through a symbolic link to its target (replacing the link would break it), and never
+    # over a device, a pipe or a folder (``--output /dev/full`` must not replace the device).
+    path = Path(os.path.realpath(path))
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise NotRegularFile(path, _kind(mode))
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

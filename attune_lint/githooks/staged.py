@@ -27,7 +27,9 @@ from attune_lint.workspace.discovery import MANIFEST, layout_depth
 # Pack files a hook reacts to; ``.pre-commit-hooks.yaml`` repeats these two patterns (a test
 # keeps them equal). The exclusion mirrors discovery: hidden folders (.github/workflows is a
 # CI folder, not a pack), virtual environments and caches are never packs.
-PACK_FILE_PATTERN = r"(^|/)(pack\.yaml|(actions|workflows)/.+\.ya?ml)$"
+# (?s) and \Z: a file name may hold a newline, and must neither hide a pack file from the
+# hooks nor pass for one with a trailing newline after ".yaml".
+PACK_FILE_PATTERN = r"(?s)(^|/)(pack\.yaml|(actions|workflows)/.+\.ya?ml)\Z"
 EXCLUDE_PATTERN = r"(^|/)(\.[^/]*|node_modules|venv|__pycache__)/"
 _PACK_FILE = re.compile(PACK_FILE_PATTERN)
 _EXCLUDED = re.compile(EXCLUDE_PATTERN)

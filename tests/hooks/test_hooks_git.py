@@ -295,3 +295,17 @@ def test_plain_core_hooks_path_at_the_hooks_folder(repo: Repo) -> None:
 
     assert commit.returncode != 0
     assert expected_duplicate() in diagnostics(commit.stdout + commit.stderr)
+
+
+def test_commit_of_broken_workflow_with_a_newline_in_its_name_is_refused(repo: Repo) -> None:
+    assert install(repo).returncode == 0
+    name = WORKFLOW_PATH.rsplit("/", 1)[0] + "/new\nline.yaml"
+    repo.write(name, BROKEN_WORKFLOW)
+    repo.git("add", name)
+    before = repo.head()
+
+    commit = repo.git("commit", "-m", "a name with a newline", check=False)
+
+    assert commit.returncode != 0, commit.stdout + commit.stderr
+    assert repo.head() == before, "the commit must not happen"
+    assert "AL102" in commit.stdout + commit.stderr
