@@ -186,7 +186,9 @@ class _Step:
 
 
 def _error_keys(diagnostics: list[Diagnostic]) -> Counter:
-    return Counter((d.code, d.message) for d in diagnostics if d.severity >= Severity.ERROR)
+    """Error findings counted by rule: a fix may turn one error into another of its rule (the
+    next filter of a chain), never add an error."""
+    return Counter(d.code for d in diagnostics if d.severity >= Severity.ERROR)
 
 
 def _finding_key(diagnostic: Diagnostic) -> tuple[Any, ...]:
@@ -240,7 +242,7 @@ def run_fixes(paths: Sequence[Path | str], settings: Settings, *, unsafe: bool =
             if not new_errors:
                 continue
             blamed = {key for first, last, key in step.produced
-                      for d in now if (d.code, d.message) in new_errors and first <= d.line <= last}
+                      for d in now if d.code in new_errors and first <= d.line <= last}
             rejected.update(blamed or {key for _, _, key in step.produced})
             entry = files[target.path]
             entry.fixed = step.previous
