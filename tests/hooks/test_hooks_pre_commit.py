@@ -225,8 +225,8 @@ def test_plain_pre_push_hook_with_registration(repo: Repo, register_dsn: str, tm
 
 
 LEGACY_WORKFLOW = GOOD_WORKFLOW.replace(
-    '        next:\n          - when: "{{ succeeded() }}"\n            do:\n              - bye\n',
-    '        # then say goodbye\n        on_success: bye   # always polite\n')
+    '    next:\n      - when: "{{ succeeded() }}"\n        do:\n          - bye\n',
+    '    # then say goodbye\n    on_success: bye   # always polite\n')
 
 
 def test_fix_hook_rewrites_the_file_fails_the_commit_then_passes(framework_repo: Repo, hook_rev: str) -> None:
@@ -249,9 +249,9 @@ def test_fix_hook_rewrites_the_file_fails_the_commit_then_passes(framework_repo:
     assert "files were modified by this hook" in output
     fixed = (repo.path / WORKFLOW_PATH).read_text(encoding="utf-8")
     assert fixed == LEGACY_WORKFLOW.replace(
-        '        # then say goodbye\n        on_success: bye   # always polite\n',
-        '        next:\n          # then say goodbye\n          - when: "{{ succeeded() }}"\n'
-        '            do: [bye]  # always polite\n')
+        '    # then say goodbye\n    on_success: bye   # always polite\n',
+        '    next:\n      # then say goodbye\n      - when: "{{ succeeded() }}"\n'
+        '        do: [bye]  # always polite\n')
 
     repo.git("add", WORKFLOW_PATH)
     passed = repo.git("commit", "-m", "migrated", check=False)
