@@ -222,8 +222,14 @@ def report(args: argparse.Namespace, result: Any) -> int:
 
 def run_fix(args: argparse.Namespace) -> int:
     """``attune-lint fix`` and ``check --fix``/``--diff``: fix, write (or diff), report what remains."""
-    from attune_lint.fix.engine import run_fixes, write
     from attune_lint.settings.file import ConfigError
+
+    try:
+        import ruamel.yaml  # noqa: F401  (a dependency; only fixing needs it)
+    except ImportError:
+        return _error("attune-lint: fixing needs ruamel.yaml, a dependency of attune-lint that is not "
+                      "installed here: pip install 'ruamel.yaml>=0.18'")
+    from attune_lint.fix.engine import run_fixes, write
 
     if args.max_file_size is not None and args.max_file_size <= 0:
         return _error("attune-lint: --max-file-size must be a positive number of bytes")
