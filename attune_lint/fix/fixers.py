@@ -27,6 +27,19 @@ class FixContext:
     root: MappingNode
     kind: str = "unknown"
     _index: LineIndex | None = None
+    _starts: "dict[tuple[int, int], list[tuple[AnyNode | None, ScalarNode | None, AnyNode]]] | None" = None
+
+    def starting_at(self, span: Span) -> "list[tuple[AnyNode | None, ScalarNode | None, AnyNode]]":
+        """(container, key, node) of the nodes and keys that start where ``span`` starts
+        (an index built once per file: reporters ask for every finding)."""
+        if self._starts is None:
+            starts: dict[tuple[int, int], list[tuple[AnyNode | None, ScalarNode | None, AnyNode]]] = {}
+            for container, key, node in _walk(self.root):
+                starts.setdefault((node.start.line, node.start.column), []).append((container, key, node))
+                if key is not None:
+                    starts.setdefault((key.start.line, key.start.column), []).append((container, key, node))
+            self._starts = starts
+        return self._starts.get((span.line, span.column), [])
 
     @property
     def index(self) -> LineIndex:
@@ -71,14 +84,14 @@ def _at(node: AnyNode, span: Span) -> bool:
 
 def key_at(ctx: FixContext, span: Span) -> tuple[MappingNode, ScalarNode, AnyNode] | None:
     """The block-mapping pair whose key starts where ``span`` starts."""
-    for container, key, node in _walk(ctx.root):
+    for container, key, node in ctx.starting_at(span):
         if isinstance(container, MappingNode) and key is not None and _at(key, span):
             return container, key, node
     return None
 
 
 def value_at(ctx: FixContext, span: Span) -> tuple[AnyNode | None, ScalarNode | None, AnyNode] | None:
-    for container, key, node in _walk(ctx.root):
+    for container, key, node in ctx.starting_at(span):
         if _at(node, span) and (key is None or not _at(key, span)):
             return container, key, node
     return None
