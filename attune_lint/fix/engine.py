@@ -11,6 +11,7 @@ ruamel.yaml is imported here only, never by ``check`` alone.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import os
@@ -131,13 +132,27 @@ def plan_file(text: str, document: YamlDocument, kind: str, diagnostics: list[Di
             applied.append((diagnostic, spec))
             groups.append((key, _finding_key(diagnostic)))
             continue
-        if any(_overlap(a, b) for a in key for b in chosen):
+        if any(_overlaps_any(edit, chosen) for edit in key):
             continue  # the next pass
-        chosen.extend(key)
+        for edit in key:
+            bisect.insort(chosen, edit)
         chosen_sets.append(key)
         applied.append((diagnostic, spec))
         groups.append((key, _finding_key(diagnostic)))
     return chosen, applied, groups
+
+
+def _overlaps_any(edit: Edit, chosen: list[Edit]) -> bool:
+    """Whether ``edit`` overlaps one of ``chosen`` (sorted, themselves disjoint)."""
+    at = bisect.bisect_left(chosen, Edit(edit.start, edit.start, ""))
+    if at > 0 and _overlap(edit, chosen[at - 1]):
+        return True
+    for other in chosen[at:at + 1] + chosen[at + 1:at + 64]:
+        if other.start > edit.end:
+            return False
+        if _overlap(edit, other):
+            return True
+    return any(_overlap(edit, other) for other in chosen[at + 64:] if other.start <= edit.end)
 
 
 def _overlap(a: Edit, b: Edit) -> bool:
@@ -170,9 +185,7 @@ def round_trips(text: str) -> bool:
 
 def _acceptable(new_text: str, display: str) -> bool:
     document = load_yaml_text(new_text, display)
-    if _loading_error(document) is not None or document.mapping is None:
-        return False
-    return round_trips(new_text)
+    return _loading_error(document) is None and document.mapping is not None
 
 
 @dataclass
@@ -288,8 +301,16 @@ def run_fixes(paths: Sequence[Path | str], settings: Settings, *, unsafe: bool =
             changed = True
         if not changed:
             break
-    for path in files:
-        not_fixed.pop(files[path].display, None)
+    taken_back = False
+    for entry in files.values():
+        not_fixed.pop(entry.display, None)
+        if entry.changed and not round_trips(entry.fixed):  # once per file, at the end
+            entry.fixed, entry.applied = entry.original, []
+            not_fixed[entry.display] = "ruamel.yaml cannot read the fixed text; left unchanged"
+            overlay[_key(entry.path)] = ("\ufeff" if entry.has_bom else "") + entry.original
+            taken_back = True
+    if taken_back:
+        result = _lint(paths, settings, overlay)
     return FixOutcome(files, result, sorted(not_fixed.items()))
 
 

@@ -221,19 +221,20 @@ def _shift(text: str, columns: int) -> str:
 def _task_at(ctx: FixContext, key_span: Span) -> tuple[MappingNode, int, list[int]] | None:
     """The task (top-level or direct sub-task) holding the key at ``key_span``, its depth and
     its index path."""
-    tasks = ctx.root.get("tasks")
-    if not isinstance(tasks, SequenceNode):
-        return None
-    for i, task in enumerate(tasks.items):
-        if not isinstance(task, MappingNode):
-            continue
-        if any(_at(k, key_span) for k, _ in task.pairs):
-            return task, 0, [i]
-        subtasks = task.get("tasks")
-        if isinstance(subtasks, SequenceNode):
-            for j, sub in enumerate(subtasks.items):
-                if isinstance(sub, MappingNode) and any(_at(k, key_span) for k, _ in sub.pairs):
-                    return sub, 1, [i, j]
+    places = ctx.__dict__.get("_task_places")
+    if places is None:  # id(task) → (depth, index path), for every task the platform converts
+        places = ctx.__dict__["_task_places"] = {}
+        tasks = ctx.root.get("tasks")
+        for i, task in enumerate(tasks.items if isinstance(tasks, SequenceNode) else []):
+            if isinstance(task, MappingNode):
+                places.setdefault(id(task), (task, 0, [i]))
+                subtasks = task.get("tasks")
+                for j, sub in enumerate(subtasks.items if isinstance(subtasks, SequenceNode) else []):
+                    if isinstance(sub, MappingNode):
+                        places.setdefault(id(sub), (sub, 1, [i, j]))
+    for container, key, _ in ctx.starting_at(key_span):
+        if key is not None and _at(key, key_span) and id(container) in places:
+            return places[id(container)]
     return None
 
 
@@ -257,7 +258,15 @@ def migrate_legacy(ctx: FixContext, diagnostic: Diagnostic) -> list[Edit] | None
     found = _task_at(ctx, diagnostic.span)
     if found is None:
         return None
-    task, depth, where = found
+    task = found[0]
+    cache = ctx.__dict__.setdefault("_migrations", {})
+    if id(task) not in cache:  # one task, several findings (one per legacy field): computed once
+        cache[id(task)] = _migrate_task(ctx, *found)
+    edits = cache[id(task)]
+    return list(edits) if edits is not None else None
+
+
+def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[int]) -> list[Edit] | None:
     if task.flow or not _pairs_unique(task):
         return None
     nxt = task.get("next")
@@ -321,7 +330,7 @@ def migrate_legacy(ctx: FixContext, diagnostic: Diagnostic) -> list[Edit] | None
     text = _render_next(ctx, indent, transitions, ordered, entries) if transitions else ""
     edits = [Edit(ordered[0][0], ordered[0][1], text)]
     edits.extend(Edit(start, end, "") for start, end, _ in ordered[1:])
-    if not _same_task_graph(ctx, edits, where, depth):
+    if not _same_task_graph(ctx, task, edits, where, depth):
         return None
     return edits
 
@@ -431,20 +440,43 @@ def _render_next(ctx: FixContext, indent: str, transitions: list[_Transition],
     return newline.join("\n".join(lines).split("\n")) + newline
 
 
-def _same_task_graph(ctx: FixContext, edits: list[Edit], where: list[int], depth: int) -> bool:
-    """The guard of the migration: the platform's normalised task is unchanged."""
-    from attune_lint.document.reader import load_yaml_text
+def _same_task_graph(ctx: FixContext, task: MappingNode, edits: list[Edit], where: list[int], depth: int) -> bool:
+    """The guard of the migration: the platform's normalised task is unchanged.
+
+    The new task is read from its own lines (the dash of its list item blanked), so a file
+    of many tasks is not parsed again for each; when those lines do not load on their own
+    (an alias to an anchor elsewhere), the whole new text is read."""
     from attune_lint.registrar.normalize import normalize_task
 
-    new_text = apply_edits(ctx.text, edits)
-    document = load_yaml_text(new_text, "<fix>")
-    if any(f.severity >= f.severity.ERROR for f in document.findings) or document.mapping is None:
-        return False
-    old = _task_data(to_python(ctx.root), where)
-    new = _task_data(document.data, where)
-    if old is None or new is None:
+    old = to_python(task)
+    new = _new_task_alone(ctx, task, edits)
+    if new is None:
+        document = _load(apply_edits(ctx.text, edits))
+        new = _task_data(document.data, where) if document is not None else None
+    if not isinstance(old, dict) or new is None:
         return False
     return normalize_task(old, depth) == normalize_task(new, depth) and not any(k in new for k in LEGACY_TASK_KEYS)
+
+
+def _load(text: str):  # type: ignore[no-untyped-def]
+    from attune_lint.document.reader import load_yaml_text
+
+    document = load_yaml_text(text, "<fix>")
+    if any(f.severity >= f.severity.ERROR for f in document.findings) or document.mapping is None:
+        return None
+    return document
+
+
+def _new_task_alone(ctx: FixContext, task: MappingNode, edits: list[Edit]) -> dict | None:
+    start = ctx.index.line_start(task.start.index)
+    end = ctx.index.line_end(_content_end(task))
+    prefix = ctx.text[start:task.start.index]
+    if prefix.strip(" -") or prefix.count("-") > 1 or any(e.start < start or e.end > end for e in edits):
+        return None
+    shifted = [Edit(e.start - start, e.end - start, e.new) for e in edits]
+    snippet = apply_edits(ctx.text[start:end], shifted)
+    document = _load(" " * len(prefix) + snippet[len(prefix):])
+    return document.data if document is not None else None
 
 
 def _task_data(data: object, where: list[int]) -> dict | None:

@@ -154,3 +154,25 @@ def test_check_does_not_import_ruamel_but_fix_does(pack: Path) -> None:
     assert not any(m.startswith("ruamel") for m in _imported_modules("check", one_file))
     assert not any(m.startswith("ruamel") for m in _imported_modules(one_file))
     assert any(m.startswith("ruamel") for m in _imported_modules("fix", "--diff", one_file))
+
+
+def test_a_fix_that_would_add_an_error_is_taken_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Quoting a pack's version 1.10 gives "1.10", not a valid pack version (AL204): the
+    quoting is taken back, the other fix of the file stays."""
+    pack = write_files(tmp_path, {"acme/pack.yaml": "ref: acme\nlabel: Acme\nversion: 1.10  # odd\ndependencies: {}\n"})
+    assert main(["fix", str(pack / "acme")]) == 0
+    assert (pack / "acme" / "pack.yaml").read_text() == "ref: acme\nlabel: Acme\nversion: 1.10  # odd\ndependencies: []\n"
+    assert "AL205" in capsys.readouterr().out
+
+
+def test_text_ruamel_cannot_read_is_left_unchanged(pack: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from attune_lint.fix import engine
+
+    before = (pack / "workflows" / "deploy.yaml").read_bytes()
+    monkeypatch.setattr(engine, "round_trips", lambda text: False)
+    main(["fix", str(pack)])
+    assert (pack / "workflows" / "deploy.yaml").read_bytes() == before
+    out, err = capsys.readouterr()
+    assert "not fixed: ruamel.yaml cannot read the fixed text" in err
+    assert "AL310" in out  # the report is of the file as it stays
