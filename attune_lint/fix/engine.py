@@ -363,7 +363,8 @@ def finding_fixes(result: Any) -> dict[int, FindingFix]:
             continue
         if diagnostic.path not in contexts:
             document, kind = documents.get(diagnostic.path, (None, "unknown"))
-            if document is None or document.source is None:
+            if document is None or document.source is None or document.root is None:
+                # a cached or parallel run may not keep the text or the tree: read the file again
                 document = read_yaml_file(diagnostic.path, diagnostic.path, result.settings.max_file_size)
             ok = _loading_error(document) is None and document.mapping is not None and document.source is not None
             contexts[diagnostic.path] = FixContext(document.source.text, document.mapping, kind) if ok else None

@@ -176,3 +176,15 @@ def test_text_ruamel_cannot_read_is_left_unchanged(pack: Path, monkeypatch: pyte
     out, err = capsys.readouterr()
     assert "not fixed: ruamel.yaml cannot read the fixed text" in err
     assert "AL310" in out  # the report is of the file as it stays
+
+
+@pytest.mark.parametrize("extra", [["--cache-dir", "CACHE"], ["--cache-dir", "CACHE"], ["--jobs", "2", "--no-cache"]])
+def test_fix_objects_also_in_cached_and_parallel_runs(pack: Path, tmp_path: Path, extra: list[str],
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATTUNE_LINT_NO_CACHE", raising=False)
+    args = [str(tmp_path / "cache") if a == "CACHE" else a for a in extra]
+    for _ in range(2):  # a cache miss, then a hit
+        main(["check", str(pack), "--format", "json", *args])
+        found = json.loads(capsys.readouterr().out)["diagnostics"]
+        assert {d["code"] for d in found if d["fix"]} == {"AL310", "AL201"}
