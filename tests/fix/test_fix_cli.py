@@ -178,7 +178,7 @@ def test_text_ruamel_cannot_read_is_left_unchanged(pack: Path, monkeypatch: pyte
     assert "AL310" in out  # the report is of the file as it stays
 
 
-@pytest.mark.parametrize("extra", [["--cache-dir", "CACHE"], ["--cache-dir", "CACHE"], ["--jobs", "2", "--no-cache"]])
+@pytest.mark.parametrize("extra", [["--cache-dir", "CACHE"], ["--jobs", "2", "--no-cache"]])
 def test_fix_objects_also_in_cached_and_parallel_runs(pack: Path, tmp_path: Path, extra: list[str],
                                                       capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
