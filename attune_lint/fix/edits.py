@@ -53,12 +53,6 @@ class LineIndex:
         return Span(line, column, end_line, end_column)
 
 
-def overlapping(edits: Iterable[Edit]) -> bool:
-    ordered = sorted(edits)
-    return any(b.start < a.end or (b.start == a.start and a.end == a.start and b.end == b.start)
-               for a, b in zip(ordered, ordered[1:]))
-
-
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     parts: list[str] = []
     position = 0

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from attune_lint.check.workflow_view import LEGACY_CONDITIONS, LEGACY_TASK_KEYS, LEGACY_TRANSITIONS
+from attune_lint.check.workflow_view import LEGACY_CONDITIONS, LEGACY_TASK_KEYS
 from attune_lint.diagnostics import Diagnostic, Span
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode, to_python
 from attune_lint.fix.edits import Edit, LineIndex, apply_edits

@@ -52,7 +52,6 @@ def _legacy_lines(rng: random.Random, names: list[str], pad: str, step: str, das
 
 def _task(rng: random.Random, name: str, names: list[str], pad: str, step: str, dash: str,
           depth: int) -> list[str]:
-    head = f"{pad[:-len(step)] if depth else pad[:-len(step)]}"
     lines = [f"{pad}action: core.echo", f"{pad}input:", f'{pad}{step}message: "{name}"']
     legacy = _legacy_lines(rng, names, pad, step, dash)
     cut = rng.randint(0, 2) if legacy else 0
@@ -64,7 +63,6 @@ def _task(rng: random.Random, name: str, names: list[str], pad: str, step: str, 
             sub_pad = pad + dash + step
             lines.append(f"{pad}{dash}- name: {sub}")
             lines.extend(_task(rng, sub, sub_names, sub_pad, step, dash, depth + 1))
-    del head
     return lines
 
 
