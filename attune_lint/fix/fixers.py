@@ -285,6 +285,12 @@ def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[in
     keys = {str(k.value): k for k, _ in entries}
 
     transitions: list[_Transition] = []
+    orphans: list[str] = []  # comments of fields that make no transition (null, empty lists)
+
+    def orphan(name: str) -> None:
+        start, end, comments = regions[name]
+        orphans.extend(comments + _inner_comments(ctx, keys[name].start.index, end, set()))
+
     for name, when in LEGACY_CONDITIONS.items():  # the platform's order
         value = values.get(name)
         if value is None:
@@ -292,6 +298,7 @@ def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[in
         if not isinstance(value, ScalarNode):
             return None  # the list-of-{when, do} form is not Attune: left to the author
         if value.value is None:
+            orphan(name)
             continue
         if not _single_line(ctx, value):
             return None
@@ -304,12 +311,19 @@ def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[in
         branches = _decision(ctx, decision, keys["decision"], regions["decision"][2])
         if branches is None:
             return None
-        transitions.extend(branches)
+        if branches:
+            transitions.extend(branches)
+        else:
+            orphan("decision")
+    elif decision is not None:
+        orphan("decision")
     publish = values.get("publish")
     if publish is not None and not (isinstance(publish, ScalarNode) and publish.value is None):
         if not isinstance(publish, SequenceNode):
             return None
-        if publish.items:
+        if not publish.items:
+            orphan("publish")
+        else:
             key = keys["publish"]
             entry = ctx.text[key.start.index:max(key.end.index, _content_end(publish))]
             comments = regions["publish"][2]
@@ -324,10 +338,15 @@ def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[in
                 target = transitions[0]
             target.publish = entry
             target.publish_before = tuple(comments)
+    elif publish is not None:
+        orphan("publish")
 
     indent = _indent_of_line(ctx, keys[entries[0][0].value].start.index) or ""
     ordered = sorted(regions.values())
     text = _render_next(ctx, indent, transitions, ordered, entries) if transitions else ""
+    if orphans:
+        newline = "\r\n" if "\r\n" in ctx.text else "\n"
+        text = "".join(indent + c + newline for c in orphans) + text
     edits = [Edit(ordered[0][0], ordered[0][1], text)]
     edits.extend(Edit(start, end, "") for start, end, _ in ordered[1:])
     if not _same_task_graph(ctx, task, edits, where, depth):

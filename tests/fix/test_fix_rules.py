@@ -302,3 +302,33 @@ def test_output_schema_on_an_action_is_renamed_only_with_unsafe_fixes(tmp_path: 
 def test_a_file_with_nothing_to_fix_is_byte_identical(tmp_path: Path) -> None:
     text = 'version:   "1.0.0"\ntasks:\n- name: a    # odd spacing\n  action:   core.echo\r\n'
     assert fix_text(tmp_path, text) == text
+
+
+def test_comments_of_fields_that_make_no_transition_are_kept(tmp_path: Path) -> None:
+    before = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            on_failure:   # nothing on failure
+            # nothing to publish
+            publish: []  # empty
+            on_success: b
+          - name: b
+            action: core.echo
+    """
+    after = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            # nothing on failure
+            # nothing to publish
+            # empty
+            next:
+              - when: "{{ succeeded() }}"
+                do: [b]
+          - name: b
+            action: core.echo
+    """
+    assert fix_text(tmp_path, before) == dedent(after)
