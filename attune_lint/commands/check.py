@@ -222,7 +222,7 @@ def report(args: argparse.Namespace, result: Any) -> int:
 
 def run_fix(args: argparse.Namespace) -> int:
     """``attune-lint fix`` and ``check --fix``/``--diff``: fix, write (or diff), report what remains."""
-    from attune_lint.settings.file import ConfigError
+    from attune_lint.settings.file import ConfigError, describe
 
     try:
         import ruamel.yaml  # noqa: F401  (a dependency; only fixing needs it)
@@ -242,6 +242,9 @@ def run_fix(args: argparse.Namespace) -> int:
         return _error(str(exc))
     except UsageError as exc:
         return _error(f"attune-lint: {exc}")
+    if args.show_config:
+        print(describe(settings))
+        return EXIT_OK
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
         return _error("attune-lint: no such file or folder: " + ", ".join(missing))

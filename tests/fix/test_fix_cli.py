@@ -188,3 +188,11 @@ def test_fix_objects_also_in_cached_and_parallel_runs(pack: Path, tmp_path: Path
         main(["check", str(pack), "--format", "json", *args])
         found = json.loads(capsys.readouterr().out)["diagnostics"]
         assert {d["code"] for d in found if d["fix"]} == {"AL310", "AL201"}
+
+
+def test_show_config_and_bad_paths_fix_nothing(pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (pack / "workflows" / "deploy.yaml").read_bytes()
+    assert main(["fix", "--show-config", str(pack)]) == 0
+    assert main(["fix", str(pack), str(pack / "missing.yaml")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert (pack / "workflows" / "deploy.yaml").read_bytes() == before
