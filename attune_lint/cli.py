@@ -17,6 +17,7 @@ from attune_lint.exit_status import EXIT_FINDINGS, EXIT_USAGE
 # command name → module; the first one is the default command.
 COMMANDS: dict[str, str] = {
     "check": "attune_lint.commands.check",
+    "fix": "attune_lint.commands.fix",
     "rules": "attune_lint.commands.rules",
     "explain": "attune_lint.commands.explain",
     "schema": "attune_lint.commands.schema",

@@ -34,7 +34,7 @@ STAGES: dict[str, int] = {
     # what reads a run's result or drives runs: reporters, configuration files, git hooks
     "attune_lint.report": 5, "attune_lint.settings.file": 5, "attune_lint.settings.locator": 5,
     "attune_lint.graph": 5,  # draws workflows from run results and the registrar's normalisation
-    "attune_lint.githooks": 5,
+    "attune_lint.githooks": 5, "attune_lint.fix": 5,
     # the command line
     "attune_lint.commands": 6, "attune_lint.cli": 6, "attune_lint.__main__": 6,
     # the pytest plugin sits on top of the library

@@ -47,7 +47,7 @@ def test_json_format_is_one_object(pack: Path, capsys: pytest.CaptureFixture[str
         "path": "acme/workflows/w.yaml", "line": 7, "column": 20, "end_line": 7, "end_column": 21,
         "severity": "error", "code": "AL204", "rule": "invalid-value",
         "message": "'tasks[0].retry.count' must be at least 1; found 0",
-        "suggestion": "How many times to retry (1..100).",
+        "suggestion": "How many times to retry (1..100).", "fix": None,
     }
 
 

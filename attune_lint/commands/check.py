@@ -14,8 +14,6 @@ from attune_lint.limits import MAX_FILE_SIZE_SETTING
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from attune_lint.report import FORMATS
-
     parser = subparsers.add_parser(
         "check", help="lint pack files (the default command)",
         description="Lint Attune packs: pack.yaml, action files and workflow files. PATH may be a "
@@ -23,6 +21,28 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     "Settings come from [tool.attune-lint] in pyproject.toml or .attune-lint.yaml, found from "
                     "the current folder upwards; flags override them.",
     )
+    add_options(parser)
+    add_fix_options(parser, in_check=True)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def add_fix_options(parser: argparse.ArgumentParser, in_check: bool = False) -> None:
+    """--fix (check only), --unsafe-fixes, --diff: the options of ``attune-lint fix``."""
+    if in_check:
+        parser.add_argument("--fix", action="store_true",
+                            help="fix what can be fixed safely (as 'attune-lint fix'), then report what remains")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply the fixes that change what runs (renames, removals)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes (safe and unsafe) as a unified diff and write nothing; "
+                             "exit 1 when there would be changes")
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options shared by ``check`` and ``fix``."""
+    from attune_lint.report import FORMATS
+
     parser.add_argument("paths", nargs="*", metavar="PATH", help="packs, folders of packs or files (default: .)")
     parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text",
                         help="output format (default: text)")
@@ -64,8 +84,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                              "current folder, else $XDG_CACHE_HOME/attune-lint)")
     parser.add_argument("--no-snippet", action="store_true", help="text format: no source line and caret")
     parser.add_argument("--quiet", "-q", action="store_true", help="text format: no closing summary")
-    parser.set_defaults(run=run)
-    return parser
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:
@@ -143,10 +161,9 @@ def _step_summary(result: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from attune_lint.files import write_atomic
-    from attune_lint.report import baseline as baseline_file
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return run_fix(args)
     from attune_lint.settings.file import ConfigError, describe
-    from attune_lint.report import reporter, text
     from attune_lint.run import lint
 
     if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
@@ -170,6 +187,15 @@ def run(args: argparse.Namespace) -> int:
     no_cache = args.no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
     result = lint(args.paths or ["."], settings, jobs=args.jobs,
                   cache=None if no_cache else (args.cache_dir or True))
+    return report(args, result)
+
+
+def report(args: argparse.Namespace, result: Any) -> int:
+    """Baseline, reporters and exit status of a run's result (``check`` and ``fix``)."""
+    from attune_lint.files import write_atomic
+    from attune_lint.report import baseline as baseline_file
+    from attune_lint.report import reporter, text
+
     accepted = False
     try:
         if args.write_baseline:
@@ -206,3 +232,58 @@ def run(args: argparse.Namespace) -> int:
     if accepted:
         return EXIT_OK
     return EXIT_FINDINGS if result.failed and not args.exit_zero else EXIT_OK
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    """``attune-lint fix`` and ``check --fix``/``--diff``: fix, write (or diff), report what remains."""
+    from attune_lint.settings.file import ConfigError, describe
+
+    try:
+        import ruamel.yaml  # noqa: F401  (a dependency; only fixing needs it)
+    except ImportError:
+        return _error("attune-lint: fixing needs ruamel.yaml, a dependency of attune-lint that is not "
+                      "installed here: pip install 'ruamel.yaml>=0.18'")
+    from attune_lint.fix.engine import run_fixes, write
+
+    if args.max_file_size is not None and args.max_file_size <= 0:
+        return _error("attune-lint: --max-file-size must be a positive number of bytes")
+    for flag in ("baseline", "write_baseline"):
+        if getattr(args, flag, None) and args.diff:
+            return _error(f"attune-lint: --{flag.replace('_', '-')} does not go with --diff")
+    try:
+        settings = settings_from_args(args)
+    except ConfigError as exc:
+        return _error(str(exc))
+    except UsageError as exc:
+        return _error(f"attune-lint: {exc}")
+    if args.show_config:
+        print(describe(settings))
+        return EXIT_OK
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        return _error("attune-lint: no such file or folder: " + ", ".join(missing))
+    outcome = run_fixes(args.paths or ["."], settings, unsafe=args.unsafe_fixes or args.diff)
+    for display, why in outcome.not_fixed:
+        print(f"attune-lint: {display}: not fixed: {why}", file=sys.stderr)
+    changed = outcome.changed
+    if args.diff:
+        for entry in changed:
+            sys.stdout.write(entry.diff())
+        unsafe = [(e.display, d, spec) for e in changed for d, spec in e.applied if not spec.safe]
+        for display, diagnostic, spec in unsafe:
+            note = "" if args.unsafe_fixes else " (applied only with --unsafe-fixes)"
+            print(f"attune-lint: {display}:{diagnostic.line}:{diagnostic.column}: unsafe fix for "
+                  f"{diagnostic.code}: {spec.description}{note}", file=sys.stderr)
+        count = len(changed)
+        print(f"attune-lint: {count} file{'s' if count != 1 else ''} would be changed", file=sys.stderr)
+        return EXIT_FINDINGS if changed else EXIT_OK
+    failures = write(outcome)
+    for display, why in failures:
+        print(f"attune-lint: cannot write {display}: {why}", file=sys.stderr)
+    written = len(changed) - len(failures)
+    fixed = sum(len(e.applied) for e in changed if e.display not in dict(failures))
+    print(f"attune-lint: fixed {fixed} finding{'s' if fixed != 1 else ''} in {written} "
+          f"file{'s' if written != 1 else ''}", file=sys.stderr)
+    if failures:
+        return EXIT_USAGE
+    return report(args, outcome.result)

@@ -27,4 +27,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"{rule.code} {rule.name} ({rule.severity.label})\n\n{rule.summary}\n")
     print(rule.documentation)
+    from attune_lint.fix.registry import specs_for
+
+    for spec in specs_for(rule.code):
+        how = "attune-lint fix" if spec.safe else "attune-lint fix --unsafe-fixes"
+        print(f"\nFix ({spec.applicability}, applied by '{how}'): {spec.description}")
+        before, after = spec.example
+        print("    before:\n" + "\n".join("        " + line for line in before.splitlines()))
+        print("    after:\n" + "\n".join("        " + line for line in after.splitlines()))
     return 0

@@ -60,7 +60,22 @@ def _location(path: str, span: Span) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": _artifact(path), "region": _region(span)}}
 
 
-def _result(diagnostic: Diagnostic, index: int | None, line_text: str) -> dict[str, Any]:
+def _fix(path: str, fix: Any) -> dict[str, Any]:
+    """A SARIF ``fix``: the finding's edits as replacements of regions of its file."""
+    replacements = []
+    for edit in fix.edits:
+        span = fix.index.span(edit)
+        replacements.append({
+            "deletedRegion": {"startLine": span.line, "startColumn": span.column,
+                              "endLine": span.end_line, "endColumn": span.end_column},
+            "insertedContent": {"text": edit.new},
+        })
+    note = "" if fix.spec.safe else " (unsafe: changes what runs; attune-lint fix --unsafe-fixes)"
+    return {"description": {"text": fix.spec.description + note},
+            "artifactChanges": [{"artifactLocation": _artifact(path), "replacements": replacements}]}
+
+
+def _result(diagnostic: Diagnostic, index: int | None, line_text: str, fix: Any = None) -> dict[str, Any]:
     text = diagnostic.message
     if diagnostic.suggestion:
         text += f" (help: {diagnostic.suggestion})"
@@ -76,6 +91,8 @@ def _result(diagnostic: Diagnostic, index: int | None, line_text: str) -> dict[s
     }
     if index is not None:
         result["ruleIndex"] = index
+    if fix is not None:
+        result["fixes"] = [_fix(diagnostic.path, fix)]
     if diagnostic.related:
         result["relatedLocations"] = [
             {"id": number, **_location(path, span), "message": {"text": note}}
@@ -85,11 +102,14 @@ def _result(diagnostic: Diagnostic, index: int | None, line_text: str) -> dict[s
 
 
 def build(result: RunResult) -> dict[str, Any]:
+    from attune_lint.fix.engine import finding_fixes
     from attune_lint.rules.catalog import all_rules
 
     rules = list(all_rules().values())
     index = {rule.code: number for number, rule in enumerate(rules)}
-    results = [_result(d, index.get(d.code), result.line_of(d.path, d.line)) for d in result.diagnostics]
+    fixes = finding_fixes(result)
+    results = [_result(d, index.get(d.code), result.line_of(d.path, d.line), fixes.get(number))
+               for number, d in enumerate(result.diagnostics)]
     root = Path(os.getcwd()).as_uri().rstrip("/") + "/"
     return {
         "$schema": SCHEMA_URI,

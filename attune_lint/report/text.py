@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Callable
 
 from attune_lint.diagnostics import Diagnostic, Severity
 from attune_lint.printable import printable
+from attune_lint.fix.registry import counts, fix_for
 from attune_lint.report.snippet import snippet_lines
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ def format_diagnostic(diagnostic: Diagnostic, line_of: LineLookup, colour: bool 
             lines.extend(snippet_lines(diagnostic, text))
     if diagnostic.suggestion:
         lines.append(f"  = help: {printable(diagnostic.suggestion)}")
+    fix = fix_for(diagnostic)
+    if fix is not None:
+        how = "attune-lint fix" if fix.safe else "unsafe: only with attune-lint fix --unsafe-fixes"
+        lines.append(f"  = fix: {fix.description} ({how})")
     for path, span, note in diagnostic.related:
         lines.append(f"  = note: {printable(path)}:{span.line}:{span.column}: {printable(note)}")
     return "\n".join(lines)
@@ -69,4 +74,18 @@ def render_run(result: RunResult, colour: bool = False, snippet: bool = True, cl
     baseline = result.extra.get("baseline")
     line = summary(result.files_checked, result.diagnostics, result.seconds,
                    baseline if isinstance(baseline, dict) else None)
+    fixable = fixable_line(result.diagnostics)
+    if fixable:
+        line = f"{fixable}\n{line}"
     return f"{body}\n\n{line}" if body else line
+
+
+def fixable_line(diagnostics: list[Diagnostic]) -> str:
+    """How many findings ``--fix`` would fix (and how many more ``--unsafe-fixes``)."""
+    safe, unsafe = counts(diagnostics)
+    if not safe and not unsafe:
+        return ""
+    text = f"{safe} finding{'s' if safe != 1 else ''} fixable with --fix (attune-lint fix)"
+    if unsafe:
+        text += f", {unsafe} more with --unsafe-fixes"
+    return text

@@ -222,3 +222,39 @@ def test_plain_pre_push_hook_with_registration(repo: Repo, register_dsn: str, tm
     assert pushed.returncode == 0, output
     assert re.search(r"^created\s+demo\.greet\s+\(packs/demo/actions/workflows/greet\.workflow\.yaml\)", output, re.M), output
     assert "dry run: rolled back" in output
+
+
+LEGACY_WORKFLOW = GOOD_WORKFLOW.replace(
+    '    next:\n      - when: "{{ succeeded() }}"\n        do:\n          - bye\n',
+    '    # then say goodbye\n    on_success: bye   # always polite\n')
+
+
+def test_fix_hook_rewrites_the_file_fails_the_commit_then_passes(framework_repo: Repo, hook_rev: str) -> None:
+    """attune-lint-fix modifies the staged file, so pre-commit refuses the commit (as for a
+    formatter); the fixed file, added, commits."""
+    assert LEGACY_WORKFLOW != GOOD_WORKFLOW
+    repo = framework_repo
+    repo.write(".pre-commit-config.yaml",
+               f"repos:\n  - repo: {PROJECT_ROOT}\n    rev: {hook_rev}\n    hooks:\n      - id: attune-lint-fix\n")
+    repo.git("commit", "-q", "-a", "--no-verify", "-m", "the fix hook")
+    repo.write(WORKFLOW_PATH, LEGACY_WORKFLOW)
+    repo.git("add", WORKFLOW_PATH)
+    before = repo.head()
+
+    refused = repo.git("commit", "-m", "legacy", check=False)
+
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and repo.head() == before, output
+    assert _hook_line(output, "attune-lint fix").endswith("Failed")
+    assert "files were modified by this hook" in output
+    fixed = (repo.path / WORKFLOW_PATH).read_text(encoding="utf-8")
+    assert fixed == LEGACY_WORKFLOW.replace(
+        '    # then say goodbye\n    on_success: bye   # always polite\n',
+        '    next:\n      # then say goodbye\n      - when: "{{ succeeded() }}"\n'
+        '        do: [bye]  # always polite\n')
+
+    repo.git("add", WORKFLOW_PATH)
+    passed = repo.git("commit", "-m", "migrated", check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert _hook_line(passed.stdout + passed.stderr, "attune-lint fix").endswith("Passed")
+    assert repo.read_committed(WORKFLOW_PATH) == fixed

@@ -21,12 +21,15 @@ MANIFEST = PROJECT_ROOT / ".pre-commit-hooks.yaml"
 
 def test_manifest_is_valid_for_pre_commit_and_follows_its_conventions() -> None:
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}  # pre-commit's own validation
-    assert set(hooks) == {"attune-lint", "attune-lint-register"}
+    assert set(hooks) == {"attune-lint", "attune-lint-fix", "attune-lint-register"}
     for hook in hooks.values():
         assert hook["name"] and hook["description"] and hook["language"] == "python"
         assert hook["minimum_pre_commit_version"] == "3.2.0"  # stage names like pre-push need 3.2.0
     lint = hooks["attune-lint"]
     assert lint["entry"] == "attune-lint check" and lint["pass_filenames"] is True
+    fix = hooks["attune-lint-fix"]
+    assert fix["entry"] == "attune-lint fix" and fix["pass_filenames"] is True
+    assert "pre-commit" in fix["stages"] and "pre-push" not in fix["stages"]
     register = hooks["attune-lint-register"]
     assert register["entry"].startswith("attune-lint register --dry-run")
     assert register["pass_filenames"] is False
