@@ -62,7 +62,7 @@ FIXES: tuple[FixSpec, ...] = (
     FixSpec("AL202", "empty_map_as_list", True,
             "write an empty list where an empty map stands for one (dependencies: {} → [])",
             ("dependencies: {}", "dependencies: []"),
-            lambda d: "must be a list" in d.message and d.message.endswith("found a mapping")),
+            lambda d: "must be a list" in d.message and "found a mapping" in d.message),
     FixSpec("AL402", "jinja_filter_as_call", True,
             "call the Attune function instead of the Jinja filter (x | length → length(x))",
             ('"{{ parameters.items | length }}"', '"{{ length(parameters.items) }}"'),

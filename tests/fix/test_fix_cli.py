@@ -160,7 +160,8 @@ def test_a_fix_that_would_add_an_error_is_taken_back(tmp_path: Path, capsys: pyt
     """Quoting a pack's version 1.10 gives "1.10", not a valid pack version (AL204): the
     quoting is taken back, the other fix of the file stays."""
     pack = write_files(tmp_path, {"acme/pack.yaml": "ref: acme\nlabel: Acme\nversion: 1.10  # odd\ndependencies: {}\n"})
-    assert main(["fix", str(pack / "acme")]) == 0
+    # exit 1: the unquoted version that stays is an error (Attune refuses such a manifest)
+    assert main(["fix", str(pack / "acme")]) == 1
     assert (pack / "acme" / "pack.yaml").read_text() == "ref: acme\nlabel: Acme\nversion: 1.10  # odd\ndependencies: []\n"
     assert "AL205" in capsys.readouterr().out
 
