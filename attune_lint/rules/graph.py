@@ -638,36 +638,99 @@ def _joins(ctx: CheckContext, names: dict[str, TaskView], inbound: dict[str, set
 
 def _cycles(ctx: CheckContext, view: WorkflowView, names: dict[str, TaskView],
             edges: dict[str, list[tuple[str, bool]]]) -> Iterator[Diagnostic]:
+    # Both checks are linear in tasks + edges (a file may hold thousands of tasks in a chain):
+    # strongly connected components once, then one shortest loop per component.
+    looping = _in_a_loop({src: [t for t, _ in targets] for src, targets in edges.items()})
     for name, task in names.items():
         wait_for = task.key("wait_for")
-        if wait_for is not None and name in _reach([t for t, _ in edges.get(name, [])], edges):
+        if wait_for is not None and name in looping:
             yield WAIT_FOR_IN_CYCLE.at(ctx.path, wait_for.span,
                                        f"task {name!r} waits (wait_for) but can reach itself through transitions",
                                        "move the wait out of the loop")
     unconditional = {src: [t for t, cond in targets if not cond] for src, targets in edges.items()}
-    reported: set[frozenset[str]] = set()
+    component_of = _components(unconditional)
+    reported: set[int] = set()
     for name in names:
-        cycle = _find_cycle(name, unconditional)
-        if cycle and frozenset(cycle) not in reported:
-            reported.add(frozenset(cycle))
-            task = names[name]
-            if task.name_node is not None:
-                loop = " -> ".join([*cycle, cycle[0]])
-                yield UNGUARDED_CYCLE.at(ctx.path, task.name_node.span,
-                                         f"the loop {loop} has no condition on any transition, so it never ends",
-                                         "add a 'when' to one transition of the loop")
+        component = component_of.get(name)
+        if component is None or component in reported:
+            continue
+        cycle = _shortest_cycle(name, unconditional, component_of)
+        if cycle is None:
+            continue
+        reported.add(component)
+        task = names[name]
+        if task.name_node is not None:
+            loop = " -> ".join([*cycle, cycle[0]])
+            yield UNGUARDED_CYCLE.at(ctx.path, task.name_node.span,
+                                     f"the loop {loop} has no condition on any transition, so it never ends",
+                                     "add a 'when' to one transition of the loop")
 
 
-def _find_cycle(start: str, edges: dict[str, list[str]]) -> list[str] | None:
-    """A cycle through ``start`` along ``edges``, as a list of names starting at it."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        node, path = stack.pop()
-        for target in edges.get(node, []):
+def _components(edges: dict[str, list[str]]) -> dict[str, int]:
+    """Each node's strongly connected component (Tarjan's algorithm, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component_of: dict[str, int] = {}
+    for root in edges:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(edges.get(root, ())))]
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                number = len(set(component_of.values()))
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component_of[member] = number
+                    if member == node:
+                        break
+    return component_of
+
+
+def _in_a_loop(edges: dict[str, list[str]]) -> set[str]:
+    """The nodes that can reach themselves: in a component of several, or with a self-loop."""
+    component_of = _components(edges)
+    sizes: dict[int, int] = {}
+    for component in component_of.values():
+        sizes[component] = sizes.get(component, 0) + 1
+    return {node for node, component in component_of.items()
+            if sizes[component] > 1 or node in edges.get(node, ())}
+
+
+def _shortest_cycle(start: str, edges: dict[str, list[str]], component_of: dict[str, int]) -> list[str] | None:
+    """The shortest loop through ``start`` (breadth first, inside its component), as the
+    names from ``start`` on; None when there is none."""
+    component = component_of[start]
+    parent: dict[str, str] = {}
+    queue = [start]
+    for node in queue:  # the list grows while it is read: a queue without pops
+        for target in edges.get(node, ()):
             if target == start:
-                return path
-            if target not in seen:
-                seen.add(target)
-                stack.append((target, [*path, target]))
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if target not in parent and target != start and component_of.get(target) == component:
+                parent[target] = node
+                queue.append(target)
     return None

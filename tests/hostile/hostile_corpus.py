@@ -51,6 +51,13 @@ def _link(relative: str, to: str) -> Callable[[Path], None]:
     return make
 
 
+def _chain(count: int, loop: bool) -> str:
+    """Tasks t0 -> t1 -> ... (and back to t0 without a condition when ``loop``)."""
+    tasks = [f"  - name: t{i}\n    action: core.echo\n    next: [{{do: [t{i + 1}]}}]\n" for i in range(count - 1)]
+    last = f"  - name: t{count - 1}\n    action: core.echo\n" + ("    next: [{do: [t0]}]\n" if loop else "")
+    return HEAD + "tasks:\n" + "".join(tasks) + last
+
+
 def _task(body: str) -> str:
     return HEAD + "tasks:\n  - name: a\n    action: core.echo\n" + body
 
@@ -140,4 +147,8 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("pack-yaml-linked-to-etc-passwd", {"workflows/w.yaml": _task("")},
            prepare=_link("pack.yaml", "/etc/passwd"), message="symbolic link leads outside the pack",
            forbidden="root:"),
+    # 4. graph checks linear in tasks + edges (a chain was cubic: 4,000 tasks took 46 s)
+    Attack("chain-of-15000-tasks", {"workflows/w.yaml": _chain(15000, loop=False)}),
+    Attack("loop-of-15000-tasks", {"workflows/w.yaml": _chain(15000, loop=True)},
+           expect=(("AL303", 5, 11), ("AL312", 5, 11)), message="every task is the target of a transition"),
 )
