@@ -432,7 +432,7 @@ def _rel(path: Path, pack: Pack) -> str:
 def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
     assert ctx.root is not None
     known_here = {a.ref for a in pack.actions if a.ref}
-    other_packs = {p.ref: p for p in ctx.workspace.packs}
+    other_packs = ctx.workspace.packs_by_ref()
     external = set(ctx.settings.external_actions)
     for task in ctx.view.all_tasks():
         node = task.get("action")

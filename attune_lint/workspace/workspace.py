@@ -55,6 +55,15 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     workflows: list[LoadedWorkflow] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)  # paths that do not exist
+    _by_ref: tuple[tuple[int, int], dict[str, Pack]] | None = field(default=None, repr=False, compare=False)
+
+    def packs_by_ref(self) -> dict[str, Pack]:
+        """The run's packs by ref (the last of a ref wins), built once per list of packs:
+        rules ask for it once per workflow, and a run may hold thousands of packs."""
+        key = (id(self.packs), len(self.packs))
+        if self._by_ref is None or self._by_ref[0] != key:
+            self._by_ref = (key, {pack.ref: pack for pack in self.packs})
+        return self._by_ref[1]
 
     def workflows_by_ref(self) -> dict[str, LoadedWorkflow]:
         """Workflows keyed by ref; on a clash the platform's winner stays (see resolve_refs)."""

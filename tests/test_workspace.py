@@ -1,0 +1,23 @@
+"""The workspace: what a run loaded, and the lookups rules make on it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from attune_lint.workspace.pack import Pack
+from attune_lint.workspace.workspace import Workspace
+
+
+def _pack(name: str) -> Pack:
+    return Pack(root=Path(name), manifest_path=Path(name) / "pack.yaml", manifest=None, manifest_data={"ref": name})
+
+
+def test_packs_by_ref_is_built_once_per_list_of_packs() -> None:
+    """Reference checks ask once per workflow: with 10,000 packs a dict per call was quadratic."""
+    workspace = Workspace(packs=[_pack("a"), _pack("b")])
+    first = workspace.packs_by_ref()
+    assert first == {"a": workspace.packs[0], "b": workspace.packs[1]}
+    assert workspace.packs_by_ref() is first  # the same dict, not a new one per call
+    workspace.packs.append(_pack("c"))
+    assert set(workspace.packs_by_ref()) == {"a", "b", "c"}  # a changed list is seen
+    workspace.packs = [_pack("z")]
+    assert set(workspace.packs_by_ref()) == {"z"}
