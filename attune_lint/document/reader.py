@@ -25,6 +25,7 @@ from attune_lint.document.tree import (
     Mark,
     ScalarNode,
     SequenceNode,
+    TEXT_PER_NODE,
     expanded_size,
     resolve_plain,
     to_python,
@@ -213,7 +214,8 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     if converter.has_alias and expanded_size(root, limit=MAX_EXPANDED_NODES + 1) > MAX_EXPANDED_NODES:
         findings.append(R.ALIAS_BOMB.at(
             display_path, root.span,
-            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes "
+            f"(each {TEXT_PER_NODE} characters of text counting as one)",
             "write the repeated data out, or reuse less of it"))
         return YamlDocument(display_path, source, None, findings)
     if not isinstance(root, MappingNode):

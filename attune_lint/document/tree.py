@@ -174,15 +174,20 @@ def to_python(node: AnyNode | None, memo: dict[int, Any] | None = None) -> Any:
 _MISSING = object()
 
 
+TEXT_PER_NODE = 100
+
+
 def expanded_size(node: AnyNode, memo: dict[int, int] | None = None, limit: int = 10**9) -> int:
-    """Number of nodes the tree would have with every alias copied out (memoised)."""
+    """Size of the tree with every alias copied out (memoised): its nodes, each 100 characters
+    of a scalar's text counting as one more (one long string aliased 50,000 times is small
+    in nodes but gigabytes of JSON once expanded)."""
     memo = {} if memo is None else memo
     seen = memo.get(id(node))
     if seen is not None:
         return seen
     memo[id(node)] = 1  # a recursive alias counts once, not forever
     if isinstance(node, ScalarNode):
-        size = 1
+        size = 1 + len(node.text or "") // TEXT_PER_NODE
     elif isinstance(node, SequenceNode):
         size = 1 + sum(expanded_size(item, memo, limit) for item in node.items)
     else:

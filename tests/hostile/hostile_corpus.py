@@ -151,4 +151,8 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("chain-of-15000-tasks", {"workflows/w.yaml": _chain(15000, loop=False)}),
     Attack("loop-of-15000-tasks", {"workflows/w.yaml": _chain(15000, loop=True)},
            expect=(("AL303", 5, 11), ("AL312", 5, 11)), message="every task is the target of a transition"),
+    # 18. one long string aliased 50,000 times: few nodes, gigabytes once expanded
+    Attack("long-string-aliased-50000-times", {"workflows/w.yaml": HEAD + "vars:\n  s: &s " + "x" * 500_000
+                                               + "\n  l: [" + ", ".join(["*s"] * 50_000) + "]\ntasks: []\n"},
+           expect=(("AL111", 1, 1),), message="aliases expand this document"),
 )
