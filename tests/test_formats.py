@@ -276,3 +276,16 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert run(capsys, "warn", "--fail-on", "warning")[0] == 1
     assert run(capsys, "warn", "--format", "nope")[0] == 2
     assert run(capsys, "warn", "--max-file-size", "0")[0] == 2
+
+
+def test_a_missing_path_is_a_junit_case_and_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    from attune_lint.cli import main
+
+    missing = str(tmp_path / "no-such-pack")
+    status = main(["check", "--no-config", "--no-cache", "-f", "junit", missing])
+    out, err = capsys.readouterr()
+    assert status == 2 and "no such file or folder" in err
+    cases = {case.get("name"): case for case in ET.fromstring(out).iter("testcase")}
+    assert missing in cases and cases[missing].find("failure") is not None

@@ -180,14 +180,17 @@ def run(args: argparse.Namespace) -> int:
         print(describe(settings))
         return EXIT_OK
 
+    # A mistyped path must not pass a CI job, not even with --exit-zero: it is a usage error
+    # (exit 2), and the reports still list it (a test case of its own in JUnit).
     missing = [p for p in args.paths if not os.path.lexists(p)]
-    if missing:  # a mistyped path must not pass a CI job, not even with --exit-zero
-        return _error("attune-lint: no such file or folder: " + ", ".join(missing))
     # ATTUNE_LINT_NO_CACHE set to anything but 0/empty bypasses the cache, as --no-cache does
     no_cache = args.no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
     result = lint(args.paths or ["."], settings, jobs=args.jobs,
                   cache=None if no_cache else (args.cache_dir or True))
-    return report(args, result)
+    status = report(args, result)
+    if missing:
+        return _error("attune-lint: no such file or folder: " + ", ".join(missing))
+    return status
 
 
 def report(args: argparse.Namespace, result: Any) -> int:

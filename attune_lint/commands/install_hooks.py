@@ -119,8 +119,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def is_ours(path: Path) -> bool:
     """Whether ``path`` is a hook attune-lint wrote."""
-    try:
-        return MARKER in path.read_text(encoding="utf-8", errors="replace")
+    from attune_lint.files import read_regular
+
+    try:  # bounded, regular files only: a hook may be a link to anything
+        return MARKER in read_regular(path, 1024 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return False
 
@@ -181,7 +183,11 @@ def _configured_hooks_path(root: Path) -> str:
 
 
 def write_hook(path: Path, text: str) -> None:
-    """Write an executable hook script (LF line ends, as sh needs)."""
+    """Write an executable hook script (LF line ends, as sh needs). A hook that is a
+    symbolic link is replaced by the script, never written through: the link could lead to
+    any file outside the repository."""
+    if path.is_symlink():
+        path.unlink()
     path.write_bytes(text.encode("utf-8"))
     mode = path.stat().st_mode
     path.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH | stat.S_IRUSR)

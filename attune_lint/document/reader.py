@@ -134,9 +134,12 @@ def read_source(path: Path | str, display_path: str, max_file_size: int = DEFAUL
 
 def load_yaml_bytes(data: bytes, display_path: str) -> YamlDocument:
     """Decode UTF-8 (reporting a BOM or a bad byte at its position) and load."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-32's byte-order marks begin with UTF-16's: look for them first.
+    encoding = ("UTF-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
+                else "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else None)
+    if encoding is not None:
         return YamlDocument(display_path, None, None, [R.UNREADABLE.at(
-            display_path, Span(1, 1, 1, 2), "file is UTF-16 encoded; Attune reads UTF-8",
+            display_path, Span(1, 1, 1, 2), f"file is {encoding} encoded; Attune reads UTF-8",
             "save the file as UTF-8")])
     try:
         text = data.decode("utf-8")

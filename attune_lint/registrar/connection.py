@@ -42,3 +42,19 @@ def set_local_search_path(conn: Any) -> None:
     """``attune, public`` until the current transaction ends (for connections that were
     opened by someone else, e.g. a test's rollback-only connection)."""
     conn.execute("SELECT set_config('search_path', %s, true)", (SEARCH_PATH,), prepare=False)
+
+
+# How long a statement may wait for a table lock before the registration gives up (a
+# migration, a VACUUM FULL or another session's open transaction may hold it): the
+# registrar would otherwise wait forever. ATTUNE_LOCK_TIMEOUT changes it (PostgreSQL units:
+# "30s", "2min", "500ms").
+DEFAULT_LOCK_TIMEOUT = "30s"
+
+
+def lock_timeout() -> str:
+    return os.environ.get("ATTUNE_LOCK_TIMEOUT", "").strip() or DEFAULT_LOCK_TIMEOUT
+
+
+def set_local_lock_timeout(conn: Any) -> None:
+    """The lock timeout until the current transaction ends."""
+    conn.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout(),), prepare=False)

@@ -30,7 +30,7 @@ from attune_lint.diagnostics import Severity
 from attune_lint.workspace.pack import LoadedWorkflow, Pack
 from attune_lint.document.reader import YamlDocument
 from attune_lint.document.tree import key_at_path, node_at_path
-from attune_lint.registrar.connection import set_local_search_path
+from attune_lint.registrar.connection import lock_timeout, set_local_lock_timeout, set_local_search_path
 from attune_lint.registrar.errors import Location, NotFoundError, RegistrationError
 from attune_lint.registrar.introspect import (SCHEMA, AttuneSchema, Column, IncompatibleDatabase, adapt,
                                               read_schema)
@@ -190,9 +190,16 @@ class WorkflowRegistrar:
         try:
             with self.conn.transaction():
                 set_local_search_path(self.conn)
+                set_local_lock_timeout(self.conn)
                 return run()
         except _UNDEFINED as exc:
             raise self.incompatible(exc) from None
+        except pg_errors.LockNotAvailable as exc:
+            raise RegistrationError(
+                f"gave up after waiting {lock_timeout()} for a lock on a table the registration writes "
+                f"(another session holds it: a migration or an open transaction); try again later, or "
+                f"wait longer with ATTUNE_LOCK_TIMEOUT (e.g. 5min): {_one_line(exc)}",
+                sqlstate=exc.sqlstate) from None
 
     def incompatible(self, exc: BaseException) -> IncompatibleDatabase:
         version = self._cached.schema.version if self._cached is not None else "version not read"

@@ -309,3 +309,21 @@ def test_commit_of_broken_workflow_with_a_newline_in_its_name_is_refused(repo: R
     assert commit.returncode != 0, commit.stdout + commit.stderr
     assert repo.head() == before, "the commit must not happen"
     assert "AL102" in commit.stdout + commit.stderr
+
+
+def test_install_hooks_never_writes_through_a_symlinked_hook(repo: Repo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.sh"
+    ours_elsewhere = tmp_path / "ours-elsewhere"
+    ours_elsewhere.write_text(HOOKS["pre-commit"])  # a link to one of our hooks: replaced freely
+    dangling = tmp_path / "not-there-yet.sh"
+    hooks = _hooks_dir(repo)
+    hooks.mkdir(parents=True, exist_ok=True)
+    (hooks / "pre-commit").symlink_to(ours_elsewhere)
+    (hooks / "pre-push").symlink_to(dangling)
+
+    done = install(repo)
+
+    assert done.returncode == 0, done.stderr
+    for name in ("pre-commit", "pre-push"):
+        assert not (hooks / name).is_symlink() and (hooks / name).read_text() == HOOKS[name]
+    assert ours_elsewhere.read_text() == HOOKS["pre-commit"] and not dangling.exists() and not outside.exists()

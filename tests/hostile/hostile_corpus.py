@@ -155,4 +155,9 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("long-string-aliased-50000-times", {"workflows/w.yaml": HEAD + "vars:\n  s: &s " + "x" * 500_000
                                                + "\n  l: [" + ", ".join(["*s"] * 50_000) + "]\ntasks: []\n"},
            expect=(("AL111", 1, 1),), message="aliases expand this document"),
+    # 20. smaller ones
+    Attack("utf-32-file", {"workflows/w.yaml": _task("").encode("utf-32")},
+           expect=(("AL109", 1, 1),), message="file is UTF-32 encoded"),
+    Attack("cr-only-line-ends", {"workflows/w.yaml": _task("    bogus: 1\n").replace("\n", "\r")},
+           fmt="text", forbidden="\r"),
 )

@@ -177,3 +177,27 @@ def test_two_packs_racing_for_one_ref(pg_dsn, make_pack, unique, committed) -> N
     assert (error.location.path, error.location.line) == (flows_two[0].document.path, 1)
     owners = conn.execute("SELECT pack_ref FROM attune.workflow_definition WHERE ref = %s", (ref,)).fetchall()
     assert owners == [(one,)]
+
+
+def test_a_locked_table_ends_in_a_clear_error_after_the_lock_timeout(
+        pg_dsn, make_pack, unique, committed, monkeypatch) -> None:
+    """Another session holds a lock the registration needs: it gives up after
+    ATTUNE_LOCK_TIMEOUT and says what it waited for, instead of waiting forever."""
+    conn, to_delete = committed
+    name = f"lock{unique}"
+    to_delete.append(name)
+    pack, workflows = load_pack(make_pack(name, {"workflows/a.yaml": simple_workflow(f"{name}.a")}))
+    monkeypatch.setenv("ATTUNE_LOCK_TIMEOUT", "300ms")
+    holder = psycopg.connect(pg_dsn)
+    try:
+        holder.execute("LOCK TABLE attune.workflow_definition IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        with psycopg.connect(pg_dsn) as registering:
+            with pytest.raises(RegistrationError) as raised:
+                WorkflowRegistrar(registering).register_pack(pack, workflows)
+        assert time.monotonic() - started < 20
+        assert "gave up after waiting 300ms for a lock" in str(raised.value)
+        assert raised.value.sqlstate == "55P03"
+    finally:
+        holder.rollback()
+        holder.close()
