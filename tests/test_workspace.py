@@ -21,3 +21,26 @@ def test_packs_by_ref_is_built_once_per_list_of_packs() -> None:
     assert set(workspace.packs_by_ref()) == {"a", "b", "c"}  # a changed list is seen
     workspace.packs = [_pack("z")]
     assert set(workspace.packs_by_ref()) == {"z"}
+
+
+def test_a_pack_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """As root a chmod 000 folder is still readable, so the refusal is simulated where the
+    listing happens (os.scandir)."""
+    import os
+
+    from attune_testkit import lint_pack
+
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("workflows"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    (tmp_path / "acme" / "workflows").mkdir(parents=True)
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = lint_pack(tmp_path, {"workflows/w.yaml": "tasks: []\n"})
+    found = [(d.path.rsplit("acme/", 1)[-1], d.code, d.message) for d in result.diagnostics]
+    assert ("workflows", "AL109",
+            "cannot read the folder (Permission denied): none of its files were checked") in found
+    assert result.failed  # not a silent exit 0

@@ -87,6 +87,24 @@ def yaml_file_paths(folder: str) -> list[str]:
     return [path for _name, path in sorted(found)]
 
 
+def unreadable_folders(root: Path) -> list[tuple[Path, str]]:
+    """The pack's folders the platform reads that exist but cannot be listed, with the
+    reason: their files would otherwise be skipped without a word."""
+    found = []
+    for sub in ("actions", "workflows", os.path.join("actions", "workflows")):
+        folder = root / sub
+        try:
+            with os.scandir(folder):
+                pass
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:
+            found.append((folder, "it is not a folder"))
+        except OSError as exc:
+            found.append((folder, exc.strerror or str(exc)))
+    return found
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     return [Path(p) for p in yaml_file_paths(str(folder))]
 

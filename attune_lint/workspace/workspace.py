@@ -221,12 +221,22 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
         chosen = selection.packs[root]
         pack = load_pack(root, store)
         workspace.packs.append(pack)
+        for folder, reason in discovery.unreadable_folders(root):
+            workspace.problems.append(_unreadable_folder(folder, reason))
         _add_pack_targets(workspace, pack, store, chosen)
     for path in selection.lone_files:
         kind = discovery.classify(path)
         document = store.get(path)
         workspace.targets.append(Target(path, kind, document))
     return workspace
+
+
+def _unreadable_folder(folder: Path, reason: str) -> Diagnostic:
+    from attune_lint.document.rules import UNREADABLE
+
+    return UNREADABLE.at(display_path(folder), Span(1, 1, 1, 1),
+                         f"cannot read the folder ({reason}): none of its files were checked",
+                         "make the folder readable, or remove it")
 
 
 def _missing_path(path: Path) -> Diagnostic:
