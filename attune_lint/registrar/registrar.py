@@ -231,6 +231,8 @@ class WorkflowRegistrar:
                     f"ref '{stored.ref}' differs from the file-derived '{stored.lookup_ref}': the "
                     "platform's workflow sync looks the row up by the latter and fails to update it")
             plans.append(_Plan(loaded, stored, result))
+        for plan in plans:
+            _check_storable(plan.loaded)
         self._check_duplicates(plans)
         self._statements  # noqa: B018 - read the tables first: an unsuitable database is refused up front
 
@@ -497,6 +499,39 @@ class _Statements:
         values = {**plan.stored.action, "pack": plan.pack_id, "pack_ref": plan.stored.pack_ref,
                   "workflow_def": plan.result.workflow_def_id}
         return self.action.params(values, plan.stored.action_update | {"workflow_def"})
+
+
+def _unstorable(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
+    """The first value PostgreSQL cannot store, with its path and the reason: a NUL in a
+    string (text and jsonb refuse it), a number that is infinite or not a number (JSON has
+    neither). Found here, it is reported at its key instead of at the top of the file."""
+    pending: list[tuple[tuple[Any, ...], Any]] = [(path, value)]
+    while pending:
+        where, current = pending.pop()
+        if isinstance(current, str) and "\x00" in current:
+            return where, "holds a NUL character, which PostgreSQL's text and jsonb cannot store"
+        if isinstance(current, float) and (current != current or current in (float("inf"), float("-inf"))):
+            return where, f"is {current}, a number JSON cannot hold (jsonb refuses it)"
+        if isinstance(current, dict):
+            pending.extend(((*where, k), v) for k, v in reversed(list(current.items())))
+            pending.extend(((*where, k), k) for k in current if isinstance(k, str) and "\x00" in k)
+        elif isinstance(current, list):
+            pending.extend(((*where, i), v) for i, v in reversed(list(enumerate(current))))
+    return None
+
+
+def _check_storable(loaded: LoadedWorkflow) -> None:
+    sources = [(loaded.definition, loaded.document, _display(loaded.document, loaded.file.path))]
+    if loaded.action is not None:
+        action = loaded.action
+        sources.append((action.data, action.document, _display(action.document, action.path)))
+    for data, document, display in sources:
+        found = _unstorable(data)
+        if found is not None:
+            path, reason = found
+            shown = ".".join(str(p) for p in path) or "the file"
+            raise RegistrationError(f"'{loaded.ref}': the value of {shown} {reason}",
+                                    _locate(document, display, path), ref=loaded.ref)
 
 
 def _pack_row(pack: Pack) -> dict[str, Any]:

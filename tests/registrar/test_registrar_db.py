@@ -553,3 +553,25 @@ def test_undefined_column_at_run_time_is_an_incompatible_database(db, make_pack)
     assert info.value.location is None and info.value.sqlstate == "42703"
     assert str(info.value).startswith("incompatible Attune database (no Attune migration history")
     assert 'column "no_such_column" does not exist' in str(info.value)
+
+
+@pytest.mark.parametrize("value, line, column, words", [
+    ('"a\\0b"', 7, 13, "holds a NUL character"),  # the key m of {m: ...}
+    ("1e400", 7, 13, "is inf, a number JSON cannot hold"),
+])
+def test_unstorable_values_are_refused_at_their_key(db, make_pack, value: str, line: int, column: int,
+                                                     words: str) -> None:
+    root = make_pack("odd", {"workflows/w.yaml": f"""
+        ref: odd.w
+        label: W
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            input: {{m: {value}}}
+        """})
+    pack, workflows = load_pack(root)
+    with pytest.raises(RegistrationError) as raised:
+        WorkflowRegistrar(db, RegistrationOptions(skip_invalid=False)).register_pack(pack, workflows)
+    assert words in str(raised.value)
+    assert (raised.value.location.line, raised.value.location.column) == (line, column)
