@@ -58,6 +58,14 @@ def _chain(count: int, loop: bool) -> str:
     return HEAD + "tasks:\n" + "".join(tasks) + last
 
 
+def _sparse(relative: str, size: int) -> Callable[[Path], None]:
+    def make(pack: Path) -> None:
+        (pack / relative).parent.mkdir(parents=True, exist_ok=True)
+        with open(pack / relative, "wb") as handle:
+            handle.truncate(size)  # no disk blocks: a hole of ``size`` bytes
+    return make
+
+
 def _task(body: str) -> str:
     return HEAD + "tasks:\n  - name: a\n    action: core.echo\n" + body
 
@@ -160,4 +168,10 @@ ATTACKS: tuple[Attack, ...] = (
            expect=(("AL109", 1, 1),), message="file is UTF-32 encoded"),
     Attack("cr-only-line-ends", {"workflows/w.yaml": _task("    bogus: 1\n").replace("\n", "\r")},
            fmt="text", forbidden="\r"),
+    Attack("huge-integer-in-toml-config",
+           {"workflows/w.yaml": _task(""), "pyproject.toml": "[tool.attune-lint]\nmax-file-size = " + "9" * 5000 + "\n"},
+           argv=("--config", "{pack}/pyproject.toml"), exit_codes=(2,), message="invalid TOML"),
+    # 7. the cache reads no more than --max-file-size either (a sparse 1 GiB file was hashed whole)
+    Attack("sparse-gigabyte-workflow-with-cache", {}, prepare=_sparse("workflows/big.yaml", 1 << 30), cache=True,
+           expect=(("AL108", 1, 1),)),
 )
