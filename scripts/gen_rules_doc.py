@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from attune_lint.fix.registry import specs_for  # noqa: E402
 from attune_lint.rules.catalog import SEVERITY_POLICY, all_rules  # noqa: E402
 
 
@@ -23,7 +24,7 @@ def render() -> str:
         "`attune-lint explain CODE` prints the same text for one rule.",
         "",
         "Every rule has a FAIL and a PASS example; the tests lint both (tests/rules/test_rule_examples.py), but for",
-        "AL901, which needs a database.",
+        "AL901, which needs a database, and AL990, which no file makes on purpose.",
         "A fragment stands for the smallest file of a pack `acme` that holds it (a workflow with its `ref`,",
         "`label`, `version` and a task supplied; an action; a `pack.yaml`). An example made of whole files",
         "names each with a line `# file: PATH` above it, relative to the pack folder (to the folder of the packs",
@@ -31,18 +32,29 @@ def render() -> str:
         "",
         *SEVERITY_POLICY.splitlines(),
         "",
-        "| code | name | default severity | summary |",
-        "| --- | --- | --- | --- |",
+        "The fix column says what `attune-lint fix` does for a rule (see docs/fix.md): `safe` fixes are",
+        "applied by default, `unsafe` ones (they change what runs) only with `--unsafe-fixes`.",
+        "",
+        "| code | name | default severity | fix | summary |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for r in rules:
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | `{r.name}` | {r.severity.label} | {summary} |")
+        lines.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | `{r.name}` | {r.severity.label} | "
+                     f"{_fix_column(r.code)} | {summary} |")
     for rule in rules:
         lines += ["", f"## {rule.code} {rule.name}", "", f"Default severity: **{rule.severity.label}**. {rule.summary}", ""]
+        for spec in specs_for(rule.code):
+            lines += [f"Fix ({spec.applicability}): {spec.description}.", ""]
         body = rule.documentation
         for block in _blocks(body):
             lines.append(block)
     return "\n".join(lines) + "\n"
+
+
+def _fix_column(code: str) -> str:
+    kinds = sorted({spec.applicability for spec in specs_for(code)})
+    return "/".join(kinds) if kinds else ""
 
 
 def _blocks(text: str) -> list[str]:
