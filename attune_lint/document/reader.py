@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 from yaml.resolver import Resolver
@@ -33,6 +33,7 @@ from attune_lint.document.tree import (
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_T = TypeVar("_T")
 _RESOLVER = Resolver()
 _LEADING_WS = re.compile(r"^[ \t]*")
 
@@ -167,6 +168,9 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     tab_lines = _tab_indented_lines(text)
     try:
         documents = _compose_all(text)
+    except TooDeep as exc:
+        findings.append(_too_deep(display_path, exc.start))
+        return YamlDocument(display_path, source, None, findings)
     except yaml.MarkedYAMLError as exc:
         findings.extend(_syntax_findings(exc, display_path, tab_lines, source))
         return YamlDocument(display_path, source, None, findings)
@@ -201,11 +205,7 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     try:
         root = converter.convert(documents[0])
     except TooDeep as exc:
-        findings.append(R.SYNTAX.at(
-            display_path, Span(exc.start.line, exc.start.column, exc.start.line, exc.start.column + 1),
-            f"lists and mappings are nested more than {MAX_NESTING} levels deep here; the platform's "
-            "YAML reader (serde_yaml) stops at that depth and refuses the file",
-            "flatten the data"))
+        findings.append(_too_deep(display_path, exc.start))
         return YamlDocument(display_path, source, None, findings)
     except RecursionError:
         findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
@@ -235,7 +235,94 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
+# libyaml's composer (through PyYAML's C extension) recurses once per nesting level on the
+# C stack, with no limit of its own: a 100 KB file of "[[[[..." crashes the interpreter
+# (a segmentation fault, no diagnostic). Files that could nest that deep are composed on a
+# thread with a stack large enough for any file the size limit lets through (about 300 bytes
+# a level; 1 MiB of brackets is 0.5 million levels); the converter then reports whatever
+# is deeper than the platform reads. The counts below are a cheap upper bound.
+_DEEP_ENOUGH_TO_CHECK = 5_000
+_BIG_STACK = 512 * 1024 * 1024
+
+
+def _too_deep(display_path: str, start: Mark) -> Diagnostic:
+    return R.SYNTAX.at(
+        display_path, Span(start.line, start.column, start.line, start.column + 1),
+        f"lists and mappings are nested more than {MAX_NESTING} levels deep here; the platform's "
+        "YAML reader (serde_yaml) stops at that depth and refuses the file",
+        "flatten the data")
+
+
 def _compose_all(text: str) -> list[Any]:
+    openers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    if openers <= _DEEP_ENOUGH_TO_CHECK:
+        return _compose_here(text)
+    deep = _deep_flow(text)
+    if deep is not None:
+        raise TooDeep(deep)
+    return _on_big_stack(lambda: _compose_here(text))
+
+
+# libyaml's scanner also takes time quadratic in the depth of flow collections (a 500 KB
+# file of "{b: {b: ..." took 50 s), so a flow nesting far deeper than the platform reads is
+# reported from a scan of the brackets alone, before libyaml sees the file.
+_FLOW_TOKEN = re.compile(r"""[\[\]{}\n]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|#[^\n]*""")
+_SURELY_TOO_DEEP = 1_000
+
+
+def _deep_flow(text: str) -> Mark | None:
+    """Where flow collections ([ ], { }) nest past ``_SURELY_TOO_DEEP``, or None.
+
+    Quoted scalars and comments are skipped as a whole (their brackets do not nest), but
+    a quoted span is only trusted on one line, so a stray apostrophe (``don't``) hides
+    no more than the rest of its line."""
+    depth = 0
+    line = 1
+    line_start = 0
+    past_limit: Mark | None = None  # where the current nesting went past MAX_NESTING
+    for token in _FLOW_TOKEN.finditer(text):
+        char = token.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth == MAX_NESTING + 1:
+                past_limit = Mark(line, token.start() - line_start + 1, token.start())
+            if depth > _SURELY_TOO_DEEP:
+                return past_limit
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == "\n":
+            line += 1
+            line_start = token.end()
+    return None
+
+
+def _on_big_stack(work: Callable[[], _T]) -> _T:
+    """``work()`` on a thread with a ``_BIG_STACK`` stack (virtual memory: only the pages
+    the recursion touches are used); its exception, if any, is raised here."""
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller as it is
+            outcome["error"] = exc
+
+    previous = threading.stack_size()
+    threading.stack_size(_BIG_STACK)  # for the next thread only: restored at once
+    try:
+        thread = threading.Thread(target=run, name="attune-lint-compose")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _compose_here(text: str) -> list[Any]:
     loader = _Loader(text)
     try:
         documents = []

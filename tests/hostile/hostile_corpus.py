@@ -174,4 +174,12 @@ ATTACKS: tuple[Attack, ...] = (
     # 7. the cache reads no more than --max-file-size either (a sparse 1 GiB file was hashed whole)
     Attack("sparse-gigabyte-workflow-with-cache", {}, prepare=_sparse("workflows/big.yaml", 1 << 30), cache=True,
            expect=(("AL108", 1, 1),)),
+    # 3 again: libyaml's C composer recursed on the C stack (a segmentation fault past about
+    # 30,000 levels) and its scanner is quadratic in flow depth (50 s for 500 KB)
+    Attack("flow-nested-50000-deep", {"workflows/w.yaml": HEAD + "x: " + "[" * 50_000 + "]" * 50_000 + "\n"},
+           expect=(("AL101", 4, 132),)),
+    Attack("flow-mappings-nested-100000-deep", {"workflows/w.yaml": HEAD + "x: " + "{b: " * 100_000 + "1" + "}" * 100_000 + "\n"},
+           expect=(("AL101", 4, 516),)),
+    Attack("block-sequences-nested-100000-deep", {"workflows/w.yaml": HEAD + "x:\n  " + "- " * 100_000 + "x\n"},
+           expect=(("AL101", 5, 257),)),  # the 128th dash: depth 129 under the root mapping
 )
