@@ -436,9 +436,16 @@ class CachedLinter:
         wanted = {d.path for d in merged.diagnostics} - set(merged.sources)
         if not wanted:
             return
+        from attune_lint.workspace.discovery import find_pack_root
+        from attune_lint.workspace.workspace import link_outside
+
         for path, _kind, display in merged.targets:
             if display in wanted:
-                merged.lazy_sources[display] = path
+                # never the text behind a link out of the pack: the reader refused it, and a
+                # snippet or a baseline must not show it either
+                root = find_pack_root(Path(path))
+                if root is None or link_outside(Path(os.path.normpath(path)), Path(os.path.normpath(root))) is None:
+                    merged.lazy_sources[display] = path
 
 
 def _folder_state(root: str) -> list[Any]:

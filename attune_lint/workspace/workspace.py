@@ -85,7 +85,7 @@ class DocumentStore:
         document = self._documents.get(key)
         if document is None:
             shown = display_path(path)
-            outside = _link_outside(key, Path(os.path.normpath(pack_root))) if pack_root is not None else None
+            outside = link_outside(key, Path(os.path.normpath(pack_root))) if pack_root is not None else None
             if outside is not None:
                 from attune_lint.document.rules import UNREADABLE
 
@@ -99,7 +99,7 @@ class DocumentStore:
         return document
 
 
-def _link_outside(path: Path, root: Path) -> str | None:
+def link_outside(path: Path, root: Path) -> str | None:
     """Where ``path`` really is, when a symbolic link (the file or a folder between it and
     ``root``) takes it outside ``root``; None when it stays inside."""
     linked = False

@@ -29,6 +29,7 @@ class Attack:
     fmt: str = "json"  # the output format; ``expect`` is checked on json only
     max_output: int = 0  # bytes the output may take at most (0: no bound checked)
     forbidden: str = ""  # a text the output must never contain
+    runs: int = 1  # how many times to run (the second run of a cached attack reads the cache)
 
 
 def _fifo(relative: str) -> Callable[[Path], None]:
@@ -182,4 +183,8 @@ ATTACKS: tuple[Attack, ...] = (
            expect=(("AL101", 4, 516),)),
     Attack("block-sequences-nested-100000-deep", {"workflows/w.yaml": HEAD + "x:\n  " + "- " * 100_000 + "x\n"},
            expect=(("AL101", 5, 257),)),  # the 128th dash: depth 129 under the root mapping
+    # 9 again, through the cache: the text behind a refused link must not reach a snippet
+    Attack("secret-behind-a-link-with-cache", {"../outside/secret.yaml": "SECRET_TOKEN=abc123: [\n"},
+           prepare=_link("workflows/leak.yaml", "{pack}/../outside/secret.yaml"), cache=True, runs=2,
+           fmt="text", message="symbolic link leads outside the pack", forbidden="SECRET_TOKEN"),
 )

@@ -37,19 +37,20 @@ def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
     cache = ["--cache-dir", str(tmp_path / ".attune-lint-cache")] if attack.cache else ["--no-cache"]
     config = [] if "--config" in attack.argv else ["--no-config"]
     argv = [arg.format(pack=pack) for arg in attack.argv]
-    done = subprocess.run(
-        [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, os.path.normpath(pack / attack.target)],
-        capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
-    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
-    assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])
-    assert attack.message in done.stdout + done.stderr, (done.stdout + done.stderr)[-2000:]
-    if attack.max_output:
-        assert len(done.stdout.encode()) <= attack.max_output
-    if attack.forbidden:
-        assert attack.forbidden not in done.stdout + done.stderr
-    if attack.expect:
-        found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
-        assert set(attack.expect) <= found, sorted(found)
+    for _ in range(attack.runs):
+        done = subprocess.run(
+            [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, os.path.normpath(pack / attack.target)],
+            capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
+        assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])
+        assert attack.message in done.stdout + done.stderr, (done.stdout + done.stderr)[-2000:]
+        if attack.max_output:
+            assert len(done.stdout.encode()) <= attack.max_output
+        if attack.forbidden:
+            assert attack.forbidden not in done.stdout + done.stderr
+        if attack.expect:
+            found = {(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["diagnostics"]}
+            assert set(attack.expect) <= found, sorted(found)
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
