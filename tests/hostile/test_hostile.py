@@ -37,10 +37,13 @@ def test_attack_gives_clean_findings(tmp_path: Path, attack: Attack) -> None:
     cache = ["--cache-dir", str(tmp_path / ".attune-lint-cache")] if attack.cache else ["--no-cache"]
     config = [] if "--config" in attack.argv else ["--no-config"]
     argv = [arg.format(pack=pack) for arg in attack.argv]
+    env = dict(os.environ)
+    if attack.cache:  # the suite turns the cache off (tests/conftest.py); these attacks need it
+        env.pop("ATTUNE_LINT_NO_CACHE", None)
     for _ in range(attack.runs):
         done = subprocess.run(
             [sys.executable, "-m", "attune_lint", "check", *config, *cache, "-f", attack.fmt, *argv, os.path.normpath(pack / attack.target)],
-            capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path)
+            capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path, env=env)
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
         assert done.returncode in attack.exit_codes, (done.returncode, done.stderr[-2000:])
         assert attack.message in done.stdout + done.stderr, (done.stdout + done.stderr)[-2000:]
