@@ -101,7 +101,8 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         raise NotRegularFile(path, _kind(mode))
     folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    # the temporary name stays short: a target name near the 255-byte limit is still writable
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)

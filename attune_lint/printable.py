@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab, DEL, C1 controls, the line and paragraph separators, and the lone
-# surrogates Python uses for bytes that are not UTF-8 (``os.fsdecode``'s surrogateescape).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# C0 controls but tab, DEL, C1 controls, the line and paragraph separators, the invisible
+# and bidirectional format characters (zero-width spaces and joiners, direction marks,
+# embeddings, overrides and isolates: "Trojan Source" reorders a printed line with them),
+# the byte-order mark, and the lone surrogates Python uses for bytes that are not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                          "\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

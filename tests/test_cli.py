@@ -136,3 +136,35 @@ def test_exit_zero_reports_but_does_not_fail(pack: Path, capsys: pytest.CaptureF
     assert main(["check", "--exit-zero", "acme"]) == 0
     assert "error AL204" in capsys.readouterr().out
     assert main(["check", "--exit-zero", "--format", "nope", "acme"]) == 2
+
+
+def test_a_dangling_link_is_a_missing_path_even_with_exit_zero(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from attune_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    assert main(["check", "--no-config", "--no-cache", "--exit-zero", "dangling.yaml"]) == 2
+    assert "no such file or folder: dangling.yaml" in capsys.readouterr().err
+
+
+def test_fix_range_checks_max_file_size_as_check_does(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from attune_lint.cli import main
+
+    assert main(["fix", "--no-config", "--max-file-size", "99999999999", str(tmp_path)]) == 2
+    assert "--max-file-size must be between 1 and 1073741824" in capsys.readouterr().err
+
+
+def test_a_file_named_from_inside_its_pack_folder_is_checked_with_its_pack(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """'attune-lint check deploy.yaml' run from actions/: the pack is found above (it crashed)."""
+    from attune_lint.cli import main
+    from attune_testkit import write_files
+
+    write_files(tmp_path, {
+        "acme/pack.yaml": 'ref: acme\nlabel: Acme\nversion: "1.0.0"\n',
+        "acme/actions/deploy.yaml": "ref: acme.deploy\nlabel: Deploy\nworkflow_file: workflows/deploy.workflow.yaml\n",
+        "acme/actions/workflows/deploy.workflow.yaml": 'version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n    bogus: 1\n',
+    })
+    monkeypatch.chdir(tmp_path / "acme" / "actions")
+    assert main(["check", "--no-config", "--no-cache", "-q", "deploy.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "workflows/deploy.workflow.yaml:5:5: warning AL201 unknown key 'bogus'" in out  # its linked workflow

@@ -70,3 +70,9 @@ def test_read_regular_refuses_pipes_and_devices_and_bounds_the_read(tmp_path: Pa
     assert not_a_file(tmp_path / "absent") == "does not exist"
     assert not_a_file(pipe) == "is not a regular file (a named pipe)"
     assert not_a_file(big) is None
+
+
+def test_write_atomic_writes_a_name_near_the_length_limit(tmp_path: Path) -> None:
+    target = tmp_path / ("r" * 245 + ".json")  # 250 bytes: legal, but not with a long temporary name beside it
+    write_atomic(target, "{}\n")
+    assert target.read_text(encoding="utf-8") == "{}\n"

@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
 
     # A mistyped path must not pass a CI job, not even with --exit-zero: it is a usage error
     # (exit 2), and the reports still list it (a test case of its own in JUnit).
-    missing = [p for p in args.paths if not os.path.lexists(p)]
+    missing = [p for p in args.paths if not os.path.exists(p)]  # a dangling link too
     # ATTUNE_LINT_NO_CACHE set to anything but 0/empty bypasses the cache, as --no-cache does
     no_cache = args.no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
     result = lint(args.paths or ["."], settings, jobs=args.jobs,
@@ -248,8 +248,8 @@ def run_fix(args: argparse.Namespace) -> int:
                       "installed here: pip install 'ruamel.yaml>=0.18'")
     from attune_lint.fix.engine import run_fixes, write
 
-    if args.max_file_size is not None and args.max_file_size <= 0:
-        return _error("attune-lint: --max-file-size must be a positive number of bytes")
+    if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
+        return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
     for flag in ("baseline", "write_baseline"):
         if getattr(args, flag, None) and args.diff:
             return _error(f"attune-lint: --{flag.replace('_', '-')} does not go with --diff")
@@ -262,7 +262,7 @@ def run_fix(args: argparse.Namespace) -> int:
     if args.show_config:
         print(describe(settings))
         return EXIT_OK
-    missing = [p for p in args.paths if not os.path.lexists(p)]
+    missing = [p for p in args.paths if not os.path.exists(p)]
     if missing:
         return _error("attune-lint: no such file or folder: " + ", ".join(missing))
     outcome = run_fixes(args.paths or ["."], settings, unsafe=args.unsafe_fixes or args.diff)

@@ -145,7 +145,7 @@ def load_yaml_bytes(data: bytes, display_path: str) -> YamlDocument:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8")
+        good = data[: exc.start].decode("utf-8").removeprefix("\ufeff")  # columns never count a BOM
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         return YamlDocument(display_path, None, None, [R.UNREADABLE.at(
@@ -206,6 +206,13 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
         root = converter.convert(documents[0])
     except TooDeep as exc:
         findings.append(_too_deep(display_path, exc.start))
+        return YamlDocument(display_path, source, None, findings)
+    except RecursiveAlias as exc:
+        findings.append(R.ALIAS_BOMB.at(
+            display_path, Span(exc.start.line, exc.start.column, exc.start.line, exc.start.column + 1),
+            "an alias inside the node its anchor names makes the document contain itself; "
+            "the platform's YAML reader cannot read it",
+            "write the data out instead of referring back to an enclosing anchor"))
         return YamlDocument(display_path, source, None, findings)
     except RecursionError:
         findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
@@ -407,6 +414,14 @@ class TooDeep(Exception):
         self.start = start
 
 
+class RecursiveAlias(Exception):
+    """An alias inside the node its anchor names: the tree would contain itself."""
+
+    def __init__(self, start: Mark) -> None:
+        super().__init__(start)
+        self.start = start
+
+
 class _Converter:
     """PyYAML nodes → positioned nodes, reporting duplicate keys, tags and merge keys."""
 
@@ -415,6 +430,7 @@ class _Converter:
         self.findings: list[Diagnostic] = []
         self.has_alias = False
         self._done: dict[int, AnyNode] = {}
+        self._open: set[int] = set()
         self._mark = _mark
         if any(br in text.replace("\r\n", "\n") for br in _OTHER_BREAKS):
             starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
@@ -423,6 +439,8 @@ class _Converter:
     def convert(self, node: Any, depth: int = 1) -> AnyNode:
         known = self._done.get(id(node))
         if known is not None:
+            if id(node) in self._open:
+                raise RecursiveAlias(known.start)
             self.has_alias = True
             return known
         start, end = self._mark(node.start_mark), self._mark(node.end_mark)
@@ -440,14 +458,17 @@ class _Converter:
             return result
         if depth > MAX_NESTING:
             raise TooDeep(start)
+        self._open.add(id(node))  # until its children are converted: an alias to it is recursive
         if node.id == "sequence":
             seq = SequenceNode(start, end, node.tag, flow=bool(node.flow_style))
             self._done[id(node)] = seq
             seq.items = [self.convert(item, depth + 1) for item in node.value]
+            self._open.discard(id(node))
             return seq
         mapping = MappingNode(start, end, node.tag, flow=bool(node.flow_style))
         self._done[id(node)] = mapping
         mapping.pairs = [(self.convert(k, depth + 1), self.convert(v, depth + 1)) for k, v in node.value]
+        self._open.discard(id(node))
         self._check_keys(mapping)
         return mapping
 

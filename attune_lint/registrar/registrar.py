@@ -506,8 +506,13 @@ def _unstorable(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...]
     string (text and jsonb refuse it), a number that is infinite or not a number (JSON has
     neither). Found here, it is reported at its key instead of at the top of the file."""
     pending: list[tuple[tuple[Any, ...], Any]] = [(path, value)]
+    seen: set[int] = set()  # shared (aliased) values are looked at once; a cycle ends here
     while pending:
         where, current = pending.pop()
+        if isinstance(current, (dict, list)):
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
         if isinstance(current, str) and "\x00" in current:
             return where, "holds a NUL character, which PostgreSQL's text and jsonb cannot store"
         if isinstance(current, float) and (current != current or current in (float("inf"), float("-inf"))):

@@ -673,6 +673,7 @@ def _components(edges: dict[str, list[str]]) -> dict[str, int]:
     on_stack: set[str] = set()
     stack: list[str] = []
     component_of: dict[str, int] = {}
+    components = 0
     for root in edges:
         if root in index:
             continue
@@ -697,11 +698,11 @@ def _components(edges: dict[str, list[str]]) -> dict[str, int]:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
             if low[node] == index[node]:
-                number = len(set(component_of.values()))
+                components += 1
                 while True:
                     member = stack.pop()
                     on_stack.discard(member)
-                    component_of[member] = number
+                    component_of[member] = components
                     if member == node:
                         break
     return component_of

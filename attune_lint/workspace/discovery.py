@@ -43,12 +43,20 @@ def looks_like_pack(folder: Path) -> bool:
 def find_pack_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` that holds ``pack.yaml``; failing that, the
     folder whose ``actions/`` or ``workflows/`` holds the file."""
-    current = path if path.is_dir() else path.parent
+    # On the absolute path: "deploy.yaml" run from inside actions/ has no parents to climb,
+    # and "pack/../x.yaml" must not be taken for a file of "pack".
+    absolute = Path(os.path.abspath(path))
+    current = absolute if absolute.is_dir() else absolute.parent
     for folder in (current, *current.parents):
         if (folder / MANIFEST).is_file():
-            return folder
-    depth = layout_depth(path.resolve().parts)
-    return path.parents[depth - 1] if depth is not None else None
+            return _as_given(folder, path)
+    depth = layout_depth(absolute.resolve().parts)
+    return _as_given(absolute.parents[depth - 1], path) if depth is not None else None
+
+
+def _as_given(found: Path, given: Path) -> Path:
+    """``found`` relative to the current folder when ``given`` was relative."""
+    return found if given.is_absolute() else Path(os.path.relpath(found))
 
 
 def layout_depth(parts: tuple[str, ...]) -> int | None:

@@ -246,7 +246,9 @@ def _missing_path(path: Path) -> Diagnostic:
 
 
 def _norm(path: Path) -> Path:
-    return Path(os.path.normpath(path))
+    """The path files are matched by: absolute, so that "deploy.yaml" given from inside
+    actions/ is the pack's "../actions/deploy.yaml"."""
+    return Path(os.path.abspath(path))
 
 
 def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,

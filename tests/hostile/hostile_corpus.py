@@ -187,4 +187,10 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("secret-behind-a-link-with-cache", {"../outside/secret.yaml": "SECRET_TOKEN=abc123: [\n"},
            prepare=_link("workflows/leak.yaml", "{pack}/../outside/secret.yaml"), cache=True, runs=2,
            fmt="text", message="symbolic link leads outside the pack", forbidden="SECRET_TOKEN"),
+    # found by review: a recursive alias (lint passed, the registrar looped forever)
+    Attack("recursive-alias", {"workflows/w.yaml": HEAD + "vars:\n  cfg: &v\n    self: *v\ntasks: []\n"},
+           expect=(("AL111", 5, 8),), message="makes the document contain itself"),
+    # "Trojan Source": bidirectional overrides in a file are escaped, not printed
+    Attack("bidi-override-in-a-value", {"workflows/w.yaml": _task("    bogus: \"safe\u202e\u2066evil\"\n")},
+           fmt="text", forbidden="\u202e", message="\\u202e"),
 )

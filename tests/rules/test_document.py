@@ -72,8 +72,19 @@ def test_non_utf8_file_is_reported_at_the_byte(tmp_path: Path) -> None:
     assert "0xe9" in document.findings[0].message
 
 
+def test_a_bad_byte_after_a_bom_is_reported_at_its_column() -> None:
+    document = load_yaml_bytes(b"\xef\xbb\xbfab: \xff\n", "bom.yaml")  # a b : space, then 0xff
+    assert codes(document) == [("AL109", 1, 5)]  # the BOM takes no column, as everywhere
+
+
 def test_utf16_is_refused() -> None:
     assert codes(load_yaml_bytes("a: 1\n".encode("utf-16"), "f.yaml"))[0][0] == "AL109"
+    assert "UTF-16" in load_yaml_bytes("a: 1\n".encode("utf-16"), "f.yaml").findings[0].message
+
+
+def test_utf32_is_named_as_such() -> None:
+    document = load_yaml_bytes("a: 1\n".encode("utf-32"), "f.yaml")
+    assert codes(document) == [("AL109", 1, 1)] and "UTF-32" in document.findings[0].message
 
 
 def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
