@@ -99,15 +99,25 @@ def test_order_is_deterministic(generated: Path) -> None:
     assert first.diagnostics == sorted(first.diagnostics, key=lambda d: d.sort_key())
 
 
-def test_small_runs_stay_serial(generated: Path) -> None:
+def test_small_runs_stay_serial(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = parallel.plan([generated]).files
     assert files > 40
+    used: list[int] = []
+    run_shares = parallel.run_shares
+
+    def spy(shares, settings, jobs):  # type: ignore[no-untyped-def]
+        used.append(jobs)
+        return run_shares(shares, settings, jobs)
+
+    monkeypatch.setattr(parallel, "run_shares", spy)
     small = parallel.lint_parallel([generated], jobs=2, min_files=files + 1)
-    assert small.workspace.workflows  # the serial result keeps the loaded workflows
     one_job = parallel.lint_parallel([generated], jobs=1, min_files=0)
-    assert one_job.workspace.workflows
     split = parallel.lint_parallel([generated], jobs=2, min_files=files)
-    assert not split.workspace.workflows and split.lazy_sources == {}  # from workers: no trees
+    assert used == [1, 1, 2]  # in this process, in this process, over workers
+    for result in (small, one_job, split):  # never trees: diagnostics and the lines they need
+        assert not result.workspace.workflows
+        assert set(result.kept_lines) == {d.path for d in result.diagnostics if d.path in result.kept_lines}
+        assert {d.path for d in result.diagnostics} <= set(result.kept_lines) | set(result.lazy_sources)
 
 
 def test_split_is_contiguous_and_balanced(generated: Path) -> None:

@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -178,10 +178,11 @@ class CachedLinter:
     """
 
     def __init__(self, cache_dir: Path | str | None = None, *, enabled: bool = True,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, shard: tuple[int, int] | None = None) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.enabled = enabled
         self.jobs = jobs
+        self.shard = shard
         self.stats = CacheStats()
         self.index = ContentIndex(None)
 
@@ -194,13 +195,19 @@ class CachedLinter:
         settings = settings or _Settings()
         self.stats = CacheStats(bypassed=not self.enabled)
         if not self.enabled:
-            return parallel.lint_parallel(paths, settings, self.jobs)
+            return parallel.lint_parallel(paths, settings, self.jobs, shard=self.shard)
         started = time.perf_counter()
         self.index = ContentIndex(self.cache_dir / INDEX_FILE, settings.max_file_size)
         plan = self._plan = parallel.plan(paths)
         base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
         inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
+        # The run key covers every pack of the run, also with a shard: the other shards'
+        # packs are the neighbours whose actions a task may call.
         run_key = _digest(base, sorted(i.entry_key for i in inputs))
+        if self.shard is not None:
+            plan, kept = parallel.restrict(plan, self.shard, settings.max_file_size)
+            self._plan = plan
+            inputs = [replace(inputs[j], index=i) for i, j in enumerate(kept)]
 
         results: list[ShareResult] = []
         stale: dict[int, frozenset[str] | None] = {}  # pack → displays to check (None: all)

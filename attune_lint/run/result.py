@@ -22,6 +22,9 @@ class RunResult:
     # reporters' notes (baseline counts ...)
     # Files whose text a parallel or cached run did not keep: read when a snippet needs them.
     lazy_sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Lines kept by a run that dropped its trees: display → {line: text}, the lines its
+    # diagnostics point at.
+    kept_lines: dict[str, dict[int, str]] = field(default_factory=dict, repr=False, compare=False)
     _sources: dict[str, SourceFile | None] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -34,6 +37,9 @@ class RunResult:
 
     def line_of(self, path: str, line: int) -> str:
         """Source text of ``line`` in the file shown as ``path`` ('' when unknown)."""
+        kept = self.kept_lines.get(path)
+        if kept is not None and line in kept:
+            return kept[line]
         if self._sources is None:  # one lookup table, not a scan of every target per finding
             self._sources = {t.display: t.document.source for t in reversed(self.workspace.targets)
                              if t.document.source is not None}
