@@ -24,7 +24,7 @@ from attune_lint.diagnostics import Diagnostic
 from attune_lint.document.reader import YamlDocument
 from attune_lint.limits import DEFAULT_MAX_FILE_SIZE
 from attune_lint.run.gc_pause import gc_paused
-from attune_lint.run.result import RunResult
+from attune_lint.run.result import PackOutline, RunResult, outlines_of
 from attune_lint.run.serial import load_workspace
 from attune_lint.settings.record import Settings
 from attune_lint.workspace import discovery
@@ -83,6 +83,7 @@ class ShareResult:
     # display → path of files with findings whose text is read only if a reporter asks
     # (the cache's hits: a re-run with snippets off reads none of them)
     lazy_sources: dict[str, str] = field(default_factory=dict)
+    outlines: list[PackOutline] = field(default_factory=list)  # of the packs checked
 
 
 @dataclass
@@ -234,6 +235,7 @@ def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: 
         result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
         for pack in workspace.packs:
             interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))
+        result.outlines.extend(outlines_of(workspace))
         _add_neighbours(workspace, share.pack_roots, settings.max_file_size, interfaces)
         if share.only is not None:
             workspace.targets = [t for t in workspace.targets if t.display in share.only]
@@ -324,6 +326,7 @@ def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResul
             merged.targets.append(target)
         merged.problems.extend(result.problems)
         merged.sources.update(result.sources)
+        merged.outlines.extend(result.outlines)
     found: set[Diagnostic] = set()
     for index, result in enumerate(results):
         for diagnostic in result.diagnostics:
@@ -363,7 +366,7 @@ def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> Ru
     lazy = {display: path for path, _kind, display in merged.targets if display not in merged.sources}
     lazy.update(merged.lazy_sources)
     return RunResult(merged.diagnostics, workspace, settings, seconds, lazy_sources=lazy,
-                     kept_lines=merged.sources)
+                     kept_lines=merged.sources, outlines=list(merged.outlines))
 
 
 def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None, jobs: int | None = None,

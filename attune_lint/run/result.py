@@ -9,6 +9,17 @@ from attune_lint.settings.record import Settings
 from attune_lint.workspace.workspace import Workspace
 
 
+@dataclass(frozen=True)
+class PackOutline:
+    """What a run that drops its trees still says about a pack it checked: its ref, its
+    action files' refs and its workflow files' refs (paths as loaded, ``str``)."""
+
+    root: str
+    ref: str
+    actions: tuple[tuple[str, str], ...] = ()    # (path, ref) of action files with a ref
+    workflows: tuple[tuple[str, str], ...] = ()  # (path, ref) of every loaded workflow file
+
+
 @dataclass
 class RunResult:
     """What a run hands to reporters: the diagnostics, what was checked, and the text of
@@ -25,6 +36,9 @@ class RunResult:
     # Lines kept by a run that dropped its trees: display → {line: text}, the lines its
     # diagnostics point at.
     kept_lines: dict[str, dict[int, str]] = field(default_factory=dict, repr=False, compare=False)
+    # The checked packs' outlines, in run order (runs in this process or over workers; not
+    # the packs a cached run took from the cache).
+    outlines: list[PackOutline] = field(default_factory=list, repr=False, compare=False)
     _sources: dict[str, SourceFile | None] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -48,3 +62,13 @@ class RunResult:
             source = self._sources[path] = read_source(self.lazy_sources.pop(path), path,
                                                        self.settings.max_file_size)
         return source.line_text(line) if source is not None else ""
+
+
+def outlines_of(workspace: Workspace) -> list[PackOutline]:
+    """The outline of each pack the workspace loaded (before neighbours are added)."""
+    by_pack: dict[int, list[tuple[str, str]]] = {}
+    for workflow in workspace.workflows:
+        if workflow.pack is not None:
+            by_pack.setdefault(id(workflow.pack), []).append((str(workflow.file.path), workflow.ref))
+    return [PackOutline(str(pack.root), pack.ref, tuple((str(a.path), a.ref) for a in pack.actions if a.ref),
+                        tuple(by_pack.get(id(pack), ()))) for pack in workspace.packs]
