@@ -48,6 +48,37 @@ _worker_neighbours: dict[Path, Any] | None = None
 def _init_worker() -> None:
     global _worker_neighbours
     _worker_neighbours = {}
+    import signal
+
+    # A worker ends with its parent: the parent stops it on SIGTERM and SIGINT (it ignores
+    # an interrupt of the terminal's process group itself), and Linux ends it when the
+    # parent dies any other way (SIGKILL included).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGTERM) where it exists (Linux); elsewhere the parent's
+    handlers (``run_shares``) are what stops the workers."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the call: nobody would signal us
+        os._exit(1)
+
+
+class _Terminated(BaseException):
+    """SIGTERM received while workers run: stop them, then exit as the signal asks."""
 
 
 def default_jobs() -> int:
@@ -349,12 +380,58 @@ def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[S
     # elsewhere, spawn.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(shares)), mp_context=context, initializer=_init_worker)
+    previous = _on_sigterm()
+    stopped = False
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(shares)), mp_context=context,
-                                 initializer=_init_worker) as pool:
-            return list(pool.map(check_share, shares, [settings] * len(shares), chunksize=1))
+        return list(pool.map(check_share, shares, [settings] * len(shares), chunksize=1))
     except BrokenProcessPool:  # a worker was killed (memory?): finish serially
+        stopped = _stop(pool)
         return run_shares(shares, settings, 1)
+    except _Terminated:
+        stopped = _stop(pool)
+        raise SystemExit(128 + 15) from None
+    except BaseException:  # Ctrl-C, an error: the workers stop now, not after their share
+        stopped = _stop(pool)
+        raise
+    finally:
+        _restore_sigterm(previous)
+        if not stopped:
+            pool.shutdown(wait=True)
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into ``_Terminated`` while workers run (main thread only)."""
+    import signal
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: the workers still die with the process (Linux)
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except ValueError:
+            pass
+
+
+def _stop(pool: Any) -> bool:
+    """Kill the pool's worker processes at once (a share can take many seconds)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    return True
 
 
 def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
