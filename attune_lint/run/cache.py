@@ -236,6 +236,8 @@ class CachedLinter:
         self._add_sources(merged, inputs)
         if self.index.dirty:
             self._write_json(self.cache_dir / INDEX_FILE, {"format": FORMAT, "files": self.index.rows})
+        if self.stats.written:
+            self._prune({self._entry_path(i.entry_key).name for i in inputs})
         return parallel.to_run_result(merged, settings, time.perf_counter() - started)
 
     # -- keys ---------------------------------------------------------------------------
@@ -392,7 +394,6 @@ class CachedLinter:
     def _write(self, key: str, entry: dict[str, Any]) -> None:
         if self._write_json(self._entry_path(key), entry):
             self.stats.written += 1
-            self._prune()
 
     def _write_json(self, target: Path, data: dict[str, Any]) -> bool:
         """Atomically: a temporary file in the same folder, renamed over the target."""
@@ -404,17 +405,29 @@ class CachedLinter:
             return False  # an unwritable cache only costs speed
         return True
 
-    def _prune(self) -> None:
+    def _prune(self, keep: set[str]) -> None:
+        """Remove the oldest entries beyond ``MAX_ENTRIES``, once per run (one scan of the
+        folder, whatever the number of packs). The run's own entries (``keep``: their file
+        names) are never removed: a run of more packs than ``MAX_ENTRIES`` keeps them all."""
         try:
             entries = [e for e in os.scandir(self.cache_dir) if e.name.endswith(".json") and e.name != INDEX_FILE]
         except OSError:
             return
-        if len(entries) <= MAX_ENTRIES:
+        limit = max(MAX_ENTRIES, len(keep))
+        if len(entries) <= limit:
             return
-        entries.sort(key=lambda e: e.stat().st_mtime_ns)
-        for entry in entries[: len(entries) - MAX_ENTRIES]:
+        stale = []
+        for entry in entries:
+            if entry.name in keep:
+                continue
             try:
-                os.unlink(entry.path)
+                stale.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+        stale.sort()
+        for _mtime, path in stale[: len(entries) - limit]:
+            try:
+                os.unlink(path)
             except OSError:
                 pass
 
