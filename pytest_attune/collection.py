@@ -48,6 +48,7 @@ class PackCheck:
     workflow_refs: dict[Path, list[str]] = field(default_factory=dict)  # per workflow file
     pack_hosts: list[Path] = field(default_factory=list)  # files that carry pack-level findings
     checked: set[Path] | None = None  # files the run checked (None: unknown, the lint failed)
+    in_shard: bool = True  # False: another shard's pack (--attune-shard): no items here
     # The session's one loaded pack: {"root": Path, "pack": Pack | None, "workflows": {...}}.
     slot: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -99,7 +100,8 @@ class PackCheck:
         return self.slot
 
 
-def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | None = None) -> dict[Path, PackCheck]:
+def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | None = None,
+               shard: tuple[int, int] | None = None) -> dict[Path, PackCheck]:
     """Lint ``roots`` in one run, as ``attune-lint check`` does, and give each pack its
     share of the findings.
 
@@ -113,12 +115,18 @@ def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | Non
     slot = {} if slot is None else slot
     roots = [norm(root) for root in roots]
     try:
-        result = lint(roots, settings, keep_trees=False)
+        result = lint(roots, settings, keep_trees=False, shard=shard)
     except Exception:  # noqa: BLE001 - a linter bug must fail the pack's items, not collection
         if len(roots) > 1:
-            return {root: check for one in roots for root, check in lint_packs([one], settings, slot).items()}
+            return {root: check for one in roots
+                    for root, check in lint_packs([one], settings, slot, shard).items()}
         return {roots[0]: _crashed(roots[0], traceback.format_exc(), slot)}
-    return {root: _pack_share(root, result, slot) for root in roots}
+    checks = {root: _pack_share(root, result, slot) for root in roots}
+    if shard is not None:  # a pack the run did not check belongs to another shard
+        outlined = {norm(outline.root) for outline in result.outlines}
+        for root, check in checks.items():
+            check.in_shard = root in outlined
+    return checks
 
 
 def _hosts(root: Path) -> list[Path]:
@@ -183,6 +191,7 @@ class AttuneSession:
         self.settings_note = ""
         self.checks: dict[Path, PackCheck] = {}
         self.loaded_slot: dict[str, Any] = {}  # the one pack whose trees are loaded (PackCheck.slot)
+        self.shard = _shard_option(config)
         self.item_kinds: list[ItemKind] = []
         self.collected = 0  # our items collected (here, or by an xdist worker)
 
@@ -261,7 +270,7 @@ class AttuneSession:
         shared by every item and fixture."""
         root = norm(root)
         if root not in self.checks:
-            self.checks.update(lint_packs(self.siblings(root), self.settings, self.loaded_slot))
+            self.checks.update(lint_packs(self.siblings(root), self.settings, self.loaded_slot, self.shard))
         return self.checks[root]
 
     def siblings(self, root: Path) -> list[Path]:
@@ -342,6 +351,18 @@ def _shown(path: Path, rootpath: Path) -> str:
         return str(path.relative_to(rootpath)) or "."
     except ValueError:
         return str(path)
+
+
+def _shard_option(config: pytest.Config) -> tuple[int, int] | None:
+    raw = config.getoption("attune_shard", None)
+    if raw is None:
+        return None
+    from attune_lint.run.parallel import parse_shard
+
+    try:
+        return parse_shard(str(raw))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--attune-shard: {exc}") from None
 
 
 def _ini_bool(config: pytest.Config, name: str) -> bool:
