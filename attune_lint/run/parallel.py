@@ -252,17 +252,21 @@ def check_share(share: Share, settings: Settings,
     if extra or not parts:
         parts.append(extra)
     result = ShareResult()
+    files = sum(len(PackListing.scan(root).all_files()) if chosen is None else len(chosen)
+                for root, chosen in selection.packs.items()) + len(selection.lone_files)
     for paths in parts:
-        _check_part(paths, share, settings, interfaces, result)
+        _check_part(paths, share, settings, interfaces, result, files)
     result.diagnostics = sorted(set(result.diagnostics), key=Diagnostic.sort_key)
     return result
 
 
 def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: dict[Path, Pack],
-                result: ShareResult) -> None:
-    """Load, check and reduce one pack (or the share's lone files and missing paths)."""
+                result: ShareResult, files: int = 0) -> None:
+    """Load, check and reduce one pack (or the share's lone files and missing paths);
+    ``files``: how many the share holds in all."""
     with gc_paused():
         workspace = load_workspace(paths, settings)
+        workspace.run_files = files
         result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
         for pack in workspace.packs:
             interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))

@@ -54,6 +54,9 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     workflows: list[LoadedWorkflow] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)  # paths that do not exist
+    # Files of the whole run when this workspace is one part of it (a run checking one pack
+    # at a time): what per-run choices, such as compiling the fast schema check, go by.
+    run_files: int = 0
 
     def workflows_by_ref(self) -> dict[str, LoadedWorkflow]:
         """Workflows keyed by ref; on a clash the platform's winner stays (see resolve_refs)."""
