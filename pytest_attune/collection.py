@@ -122,6 +122,9 @@ def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | Non
                     for root, check in lint_packs([one], settings, slot, shard).items()}
         return {roots[0]: _crashed(roots[0], traceback.format_exc(), slot)}
     checks = {root: _pack_share(root, result, slot) for root in roots}
+    # Each pack's share holds what its items need; the run's list of checked files (a
+    # record per file) is not kept for the session.
+    result.workspace.targets = []
     if shard is not None:  # a pack the run did not check belongs to another shard
         outlined = {norm(outline.root) for outline in result.outlines}
         for root, check in checks.items():
