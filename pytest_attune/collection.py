@@ -8,12 +8,11 @@ environment and must stay cheap while disabled.
 """
 from __future__ import annotations
 
-import gc
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,7 +20,7 @@ from pytest_attune.kinds import FileRole, ItemKind
 
 if TYPE_CHECKING:
     from attune_lint.diagnostics import Diagnostic
-    from attune_lint.workspace.pack import LoadedWorkflow
+    from attune_lint.workspace.pack import LoadedWorkflow, Pack
     from attune_lint.run.runner import RunResult
     from attune_lint.settings.record import Settings
 
@@ -32,7 +31,12 @@ def norm(path: Path | str) -> Path:
 
 @dataclass
 class PackCheck:
-    """The lint of one pack root, and its findings sorted by file."""
+    """The lint of one pack root, and its findings sorted by file.
+
+    It keeps diagnostics, refs and the source lines of findings, never trees: the run
+    checked one pack at a time. The loaded pack and workflows (for the register items and
+    the fixtures) are read again on first use, one pack at a time per session (``slot``).
+    """
 
     root: Path
     name: str
@@ -41,9 +45,12 @@ class PackCheck:
     by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per item-carrying file
     own: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per file, as reported
     action_refs: dict[Path, str] = field(default_factory=dict)
-    workflows: dict[Path, list[LoadedWorkflow]] = field(default_factory=dict)
+    workflow_refs: dict[Path, list[str]] = field(default_factory=dict)  # per workflow file
     pack_hosts: list[Path] = field(default_factory=list)  # files that carry pack-level findings
     checked: set[Path] | None = None  # files the run checked (None: unknown, the lint failed)
+    in_shard: bool = True  # False: another shard's pack (--attune-shard): no items here
+    # The session's one loaded pack: {"root": Path, "pack": Pack | None, "workflows": {...}}.
+    slot: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def is_checked(self, path: Path) -> bool:
         """False for files the project's ``exclude`` setting leaves out: they get no item."""
@@ -54,33 +61,75 @@ class PackCheck:
         return list((self.own if own else self.by_file).get(norm(path), ()))
 
     def refs(self, path: Path) -> list[str]:
-        return sorted({w.ref for w in self.workflows.get(norm(path), ())})
+        return sorted(set(self.workflow_refs.get(norm(path), ())))
 
     def line_of(self, path: str, line: int) -> str:
         return self.result.line_of(path, line) if self.result is not None else ""
 
+    # -- the loaded pack, read again on demand -------------------------------------------
 
-def lint_packs(roots: list[Path], settings: Settings) -> dict[Path, PackCheck]:
+    @property
+    def workflows(self) -> dict[Path, list[LoadedWorkflow]]:
+        """The pack's loaded workflows by file, with the run's findings."""
+        return self._loaded()["workflows"]
+
+    @property
+    def pack(self) -> Pack | None:
+        """The loaded pack (None when the lint failed)."""
+        return self._loaded()["pack"]
+
+    def _loaded(self) -> dict[str, Any]:
+        if self.slot.get("root") == self.root:
+            return self.slot
+        self.slot.clear()  # the previous pack's trees go before this one's are read
+        loaded: dict[str, Any] = {"root": self.root, "pack": None,
+                                  "workflows": {p: [] for p in self.workflow_refs}}
+        if self.result is not None and self.error is None:
+            from attune_lint.workspace.pack import LoaderConfig
+            from attune_lint.workspace.workspace import load_paths
+
+            workspace = load_paths([self.root], LoaderConfig(max_file_size=self.result.settings.max_file_size))
+            loaded["pack"] = next((p for p in workspace.packs if norm(p.root) == self.root), None)
+            for workflow in workspace.workflows:
+                path = norm(workflow.file.path)
+                if self.checked is None or path in self.checked:
+                    # what the run's checker stored on it: the file's findings as reported
+                    workflow.findings = list(self.own.get(path, ()))
+                loaded["workflows"].setdefault(path, []).append(workflow)
+        self.slot.update(loaded)
+        return self.slot
+
+
+def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | None = None,
+               shard: tuple[int, int] | None = None) -> dict[Path, PackCheck]:
     """Lint ``roots`` in one run, as ``attune-lint check`` does, and give each pack its
     share of the findings.
 
     One run for packs that sit side by side keeps the checks across packs (a task
     calling another pack's action). If the linter crashes, each pack is tried alone so
-    that only the pack that trips it fails.
+    that only the pack that trips it fails. The run checks one pack at a time and keeps
+    no trees (memory bounded by the largest pack, not by the session).
     """
     from attune_lint.run.runner import lint
 
+    slot = {} if slot is None else slot
     roots = [norm(root) for root in roots]
     try:
-        result = lint(roots, settings)
+        result = lint(roots, settings, keep_trees=False, shard=shard)
     except Exception:  # noqa: BLE001 - a linter bug must fail the pack's items, not collection
         if len(roots) > 1:
-            return {root: check for one in roots for root, check in lint_packs([one], settings).items()}
-        return {roots[0]: _crashed(roots[0], traceback.format_exc())}
-    # The run's trees live as long as the session: move them out of the cyclic collector's
-    # way, or every pytest item created afterwards pays for rescanning them.
-    gc.freeze()
-    return {root: _pack_share(root, result) for root in roots}
+            return {root: check for one in roots
+                    for root, check in lint_packs([one], settings, slot, shard).items()}
+        return {roots[0]: _crashed(roots[0], traceback.format_exc(), slot)}
+    checks = {root: _pack_share(root, result, slot) for root in roots}
+    # Each pack's share holds what its items need; the run's list of checked files (a
+    # record per file) is not kept for the session.
+    result.workspace.targets = []
+    if shard is not None:  # a pack the run did not check belongs to another shard
+        outlined = {norm(outline.root) for outline in result.outlines}
+        for root, check in checks.items():
+            check.in_shard = root in outlined
+    return checks
 
 
 def _hosts(root: Path) -> list[Path]:
@@ -90,16 +139,16 @@ def _hosts(root: Path) -> list[Path]:
     return [norm(files.manifest)] if files.manifest.is_file() else [norm(p) for p in files.actions]
 
 
-def _crashed(root: Path, error: str) -> PackCheck:
+def _crashed(root: Path, error: str, slot: dict[str, Any]) -> PackCheck:
     from attune_lint.workspace.discovery import PackFiles
 
     files = PackFiles.scan(root)
-    check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root))
-    check.workflows = {norm(p): [] for p in (*files.standalone, *files.graphs)}
+    check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root), slot=slot)
+    check.workflow_refs = {norm(p): [] for p in (*files.standalone, *files.graphs)}
     return check
 
 
-def _pack_share(root: Path, result: RunResult) -> PackCheck:
+def _pack_share(root: Path, result: RunResult, slot: dict[str, Any]) -> PackCheck:
     """The findings of the files below ``root``, sorted onto the files that get items.
 
     Workflow files keep their own findings. Every other finding (pack.yaml, action
@@ -107,25 +156,23 @@ def _pack_share(root: Path, result: RunResult) -> PackCheck:
     ``pack.yaml``, or for a pack without a manifest each action file takes its own and
     the first one takes the rest.
     """
-    check = PackCheck(root=root, name=root.name, result=result, pack_hosts=_hosts(root))
+    check = PackCheck(root=root, name=root.name, result=result, pack_hosts=_hosts(root), slot=slot)
     cwd = Path.cwd()  # the linter shows paths relative to it
     by_display = {target.display: norm(target.path) for target in result.workspace.targets}
     check.checked = {path for path in by_display.values() if _below(path, root)}
-    for pack in result.workspace.packs:
-        if norm(pack.root) == root:
-            check.name = pack.ref
-            check.action_refs = {norm(a.path): a.ref for a in pack.actions if a.ref}
-    for workflow in result.workspace.workflows:
-        path = norm(workflow.file.path)
-        if _below(path, root):
-            check.workflows.setdefault(path, []).append(workflow)
-    fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflows) if check.workflows else None)
+    for outline in result.outlines:
+        if norm(outline.root) == root:
+            check.name = outline.ref
+            check.action_refs = {norm(path): ref for path, ref in outline.actions}
+            for path, ref in outline.workflows:
+                check.workflow_refs.setdefault(norm(path), []).append(ref)
+    fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflow_refs) if check.workflow_refs else None)
     for diagnostic in result.diagnostics:
         path = by_display.get(diagnostic.path) or norm(cwd / diagnostic.path)
         if not _below(path, root):
             continue
         check.own.setdefault(path, []).append(diagnostic)
-        if path not in check.workflows and path not in check.pack_hosts:
+        if path not in check.workflow_refs and path not in check.pack_hosts:
             path = fallback
         if path is not None:
             check.by_file.setdefault(path, []).append(diagnostic)
@@ -146,6 +193,8 @@ class AttuneSession:
         self._settings: Settings | None = None
         self.settings_note = ""
         self.checks: dict[Path, PackCheck] = {}
+        self.loaded_slot: dict[str, Any] = {}  # the one pack whose trees are loaded (PackCheck.slot)
+        self.shard = _shard_option(config)
         self.item_kinds: list[ItemKind] = []
         self.collected = 0  # our items collected (here, or by an xdist worker)
 
@@ -224,7 +273,7 @@ class AttuneSession:
         shared by every item and fixture."""
         root = norm(root)
         if root not in self.checks:
-            self.checks.update(lint_packs(self.siblings(root), self.settings))
+            self.checks.update(lint_packs(self.siblings(root), self.settings, self.loaded_slot, self.shard))
         return self.checks[root]
 
     def siblings(self, root: Path) -> list[Path]:
@@ -305,6 +354,18 @@ def _shown(path: Path, rootpath: Path) -> str:
         return str(path.relative_to(rootpath)) or "."
     except ValueError:
         return str(path)
+
+
+def _shard_option(config: pytest.Config) -> tuple[int, int] | None:
+    raw = config.getoption("attune_shard", None)
+    if raw is None:
+        return None
+    from attune_lint.run.parallel import parse_shard
+
+    try:
+        return parse_shard(str(raw))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--attune-shard: {exc}") from None
 
 
 def _ini_bool(config: pytest.Config, name: str) -> bool:

@@ -71,7 +71,8 @@ def load_session_packs(state: AttuneSession) -> AttunePacks:
             raise RuntimeError(f"attune-lint failed on the pack at {check.root}:\n{check.error}")
         assert check.result is not None
         # Packs linted together share one run: take this pack's part of it.
-        found.packs.extend(p for p in check.result.workspace.packs if norm(p.root) == check.root)
+        if check.pack is not None:
+            found.packs.append(check.pack)
         workflows.extend(w for listed in check.workflows.values() for w in listed)
         found.diagnostics.extend(d for listed in check.by_file.values() for d in listed)
     found.diagnostics.sort(key=lambda d: d.sort_key())

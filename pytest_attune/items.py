@@ -33,7 +33,7 @@ class AttuneFile(pytest.File):
     def collect(self) -> Iterator[AttuneItem]:
         state = state_of(self.config)
         check = state.check(self.pack_root)
-        if not check.is_checked(self.path):
+        if not check.in_shard or not check.is_checked(self.path):
             return
         for kind in state.item_kinds:
             if self.role in kind.roles:

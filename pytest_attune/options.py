@@ -20,6 +20,9 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--attune-packs", action="store_true", dest="attune_packs", default=False,
                     help="collect every workflow file of the Attune packs among the collected "
                          "paths (and the ini option attune_packs) as a test item")
+    group.addoption("--attune-shard", dest="attune_shard", default=None, metavar="K/N",
+                    help="collect only the packs of shard K of N (a stable hash of the pack ref, "
+                         "as attune-lint check --shard); references into the other packs still resolve")
     parser.addini("attune_packs_enabled", type="bool", default=False,
                   help="collect Attune packs as if --attune-packs were given")
     parser.addini("attune_packs", type="linelist", default=[],

@@ -29,7 +29,7 @@ MAX_DIFFERENCES = 8
 def _pack_of(check: PackCheck) -> Pack | None:
     if check.result is None:
         return None
-    return next((p for p in check.result.workspace.packs if norm(p.root) == check.root), None)
+    return check.pack
 
 
 def _with_errors(loaded: LoadedWorkflow, check: PackCheck, pack: Pack | None) -> LoadedWorkflow:

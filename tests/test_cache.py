@@ -286,3 +286,44 @@ def test_action_files_depend_on_the_graphs_of_their_pack(packs: Path, store: Pat
     acme_actions = len(list((packs / "acme" / "actions").glob("*.yaml")))
     assert stats.misses == 1 + acme_actions + 1  # the graph, the pack's action files, its pack.yaml
     assert _non_workflow_targets(result, packs / "acme") == acme_actions + 1
+
+
+def test_pruning_scans_the_folder_once_per_run_and_keeps_the_runs_entries(
+        tmp_path: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More packs than MAX_ENTRIES (issue 17, item 17): no eviction and rescan per write; the
+    run's own entries survive, so the next run is all hits; older entries go, oldest first."""
+    import os
+
+    def make(folder: Path, count: int) -> Path:
+        for i in range(count):
+            pack = folder / f"p{i}"
+            (pack / "workflows").mkdir(parents=True)
+            (pack / "pack.yaml").write_text(f"ref: p{i}\nlabel: P{i}\nversion: '1.0.0'\n")
+            (pack / "workflows" / "w.yaml").write_text(
+                f"ref: p{i}.w\nlabel: W\nversion: '1.0.0'\ntasks:\n  - name: a\n    action: core.echo\n")
+        return folder
+
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    scans: list[str] = []
+    real_scandir = os.scandir
+
+    def counting(path=".", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == store:
+            scans.append(str(path))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache.os, "scandir", counting)
+    first = make(tmp_path / "first", 6)
+    _, stats = _cached(store, [first])
+    assert stats.written == 6 and len(scans) == 1  # one scan, after every write
+    assert len(_entries(store)) == 6  # 6 > MAX_ENTRIES, but all of them are this run's
+    scans.clear()
+    _, stats = _cached(store, [first])
+    assert stats.misses == 0 and stats.written == 0 and scans == []  # nothing written: no scan
+    second = make(tmp_path / "second", 6)
+    _, stats = _cached(store, [second])
+    assert stats.written == 6 and len(scans) == 1
+    kept = _entries(store)
+    assert len(kept) == 6
+    _, stats = _cached(store, [second])
+    assert stats.misses == 0  # the second run's entries are the ones kept

@@ -99,15 +99,25 @@ def test_order_is_deterministic(generated: Path) -> None:
     assert first.diagnostics == sorted(first.diagnostics, key=lambda d: d.sort_key())
 
 
-def test_small_runs_stay_serial(generated: Path) -> None:
+def test_small_runs_stay_serial(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = parallel.plan([generated]).files
     assert files > 40
+    used: list[int] = []
+    run_shares = parallel.run_shares
+
+    def spy(shares, settings, jobs):  # type: ignore[no-untyped-def]
+        used.append(jobs)
+        return run_shares(shares, settings, jobs)
+
+    monkeypatch.setattr(parallel, "run_shares", spy)
     small = parallel.lint_parallel([generated], jobs=2, min_files=files + 1)
-    assert small.workspace.workflows  # the serial result keeps the loaded workflows
     one_job = parallel.lint_parallel([generated], jobs=1, min_files=0)
-    assert one_job.workspace.workflows
     split = parallel.lint_parallel([generated], jobs=2, min_files=files)
-    assert not split.workspace.workflows and split.lazy_sources == {}  # from workers: no trees
+    assert used == [1, 1, 2]  # in this process, in this process, over workers
+    for result in (small, one_job, split):  # never trees: diagnostics and the lines they need
+        assert not result.workspace.workflows
+        assert set(result.kept_lines) == {d.path for d in result.diagnostics if d.path in result.kept_lines}
+        assert {d.path for d in result.diagnostics} <= set(result.kept_lines) | set(result.lazy_sources)
 
 
 def test_split_is_contiguous_and_balanced(generated: Path) -> None:
@@ -135,3 +145,44 @@ def test_one_entry_gives_the_same_findings_every_way(generated: Path, tmp_path: 
     _same(serial, lint([generated], jobs=2, cache=tmp_path / "cache"))  # cold: fills it
     assert any((tmp_path / "cache").iterdir())
     _same(serial, lint([generated], jobs=1, cache=tmp_path / "cache"))  # warm: read back
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_the_shards_together_are_the_full_run(generated: Path, tmp_path: Path, count: int) -> None:
+    """``--shard K/N``: every pack in exactly one shard, references into the other shards'
+    packs still resolved, so the union of the shards' findings is the full run's."""
+    full = lint([generated, EXAMPLES], keep_trees=False)
+    parts = [lint([generated, EXAMPLES], shard=(k, count), keep_trees=False) for k in range(1, count + 1)]
+    assert sum(len(p.workspace.targets) for p in parts) == len(full.workspace.targets)
+    assert all(p.workspace.targets for p in parts)
+    assert sorted((d for p in parts for d in p.diagnostics), key=lambda d: d.sort_key()) == full.diagnostics
+    for part in parts:  # snippets too
+        for d in part.diagnostics:
+            assert part.line_of(d.path, d.line) == full.line_of(d.path, d.line)
+    # over workers and through the cache (cold, then warm) alike
+    for k in range(1, count + 1):
+        assert lint([generated, EXAMPLES], shard=(k, count), jobs=2).diagnostics == parts[k - 1].diagnostics
+        for _ in range(2):
+            cached = lint([generated, EXAMPLES], shard=(k, count), cache=tmp_path / "cache")
+            assert cached.diagnostics == parts[k - 1].diagnostics
+
+
+def test_shard_of_is_stable_and_parse_shard_checks_its_input() -> None:
+    assert parallel.shard_of("acme", 4) == parallel.shard_of("acme", 4)
+    assert {parallel.shard_of(f"pack{i}", 4) for i in range(40)} == {1, 2, 3, 4}
+    assert parallel.parse_shard("2/4") == (2, 4)
+    for bad in ("0/4", "5/4", "2", "a/b", "1/0"):
+        with pytest.raises(ValueError):
+            parallel.parse_shard(bad)
+
+
+def test_a_bounded_run_equals_the_serial_run_byte_for_byte(generated: Path) -> None:
+    """The output of the check that keeps one pack's trees at a time is the tree-keeping run's."""
+    from attune_lint.report import FORMATS, reporter
+
+    serial = lint([generated, EXAMPLES])
+    bounded = lint([generated, EXAMPLES], keep_trees=False)
+    bounded.seconds = serial.seconds  # the text summary's timing
+    assert bounded.diagnostics
+    for name in FORMATS:
+        assert reporter(name).render_run(bounded) == reporter(name).render_run(serial), name

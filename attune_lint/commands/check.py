@@ -77,6 +77,10 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                         help="check packs in N worker processes (default: the number of cores; a run "
                              "with few files stays in one process)")
+    parser.add_argument("--shard", metavar="K/N", default=None,
+                        help="check only shard K of N of the packs (a stable hash of the pack ref; "
+                             "references into the other packs still resolve): N CI jobs, one per K, "
+                             "together report what one run does (docs/sharding.md)")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the result cache (also: ATTUNE_LINT_NO_CACHE=1)")
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
@@ -170,6 +174,14 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
     if args.jobs is not None and args.jobs < 1:
         return _error("attune-lint: --jobs must be at least 1")
+    shard = None
+    if getattr(args, "shard", None) is not None:
+        from attune_lint.run.parallel import parse_shard
+
+        try:
+            shard = parse_shard(args.shard)
+        except ValueError as exc:
+            return _error(f"attune-lint: --shard: {exc}")
     try:
         settings = settings_from_args(args)
     except ConfigError as exc:
@@ -186,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     # ATTUNE_LINT_NO_CACHE set to anything but 0/empty bypasses the cache, as --no-cache does
     no_cache = args.no_cache or os.environ.get("ATTUNE_LINT_NO_CACHE", "") not in ("", "0")
     result = lint(args.paths or ["."], settings, jobs=args.jobs,
-                  cache=None if no_cache else (args.cache_dir or True))
+                  cache=None if no_cache else (args.cache_dir or True), keep_trees=False, shard=shard)
     status = report(args, result)
     if missing:
         return _error("attune-lint: no such file or folder: " + ", ".join(missing))

@@ -178,7 +178,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
         return []
     from attune_lint.schemas import validator
 
-    if len(ctx.workspace.targets) >= FAST_PATH_MIN_FILES:
+    if max(len(ctx.workspace.targets), ctx.workspace.run_files) >= FAST_PATH_MIN_FILES:
         from attune_lint.schemas.fast import fast_validity
 
         is_valid = fast_validity(kind)

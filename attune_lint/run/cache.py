@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -178,10 +178,11 @@ class CachedLinter:
     """
 
     def __init__(self, cache_dir: Path | str | None = None, *, enabled: bool = True,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, shard: tuple[int, int] | None = None) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.enabled = enabled
         self.jobs = jobs
+        self.shard = shard
         self.stats = CacheStats()
         self.index = ContentIndex(None)
 
@@ -194,13 +195,19 @@ class CachedLinter:
         settings = settings or _Settings()
         self.stats = CacheStats(bypassed=not self.enabled)
         if not self.enabled:
-            return parallel.lint_parallel(paths, settings, self.jobs)
+            return parallel.lint_parallel(paths, settings, self.jobs, shard=self.shard)
         started = time.perf_counter()
         self.index = ContentIndex(self.cache_dir / INDEX_FILE, settings.max_file_size)
         plan = self._plan = parallel.plan(paths)
         base = _digest(FORMAT, tool_fingerprint(), settings_fingerprint(settings), os.getcwd())
         inputs = [self._pack_inputs(plan, i, base) for i in range(len(plan.packs))]
+        # The run key covers every pack of the run, also with a shard: the other shards'
+        # packs are the neighbours whose actions a task may call.
         run_key = _digest(base, sorted(i.entry_key for i in inputs))
+        if self.shard is not None:
+            plan, kept = parallel.restrict(plan, self.shard, settings.max_file_size)
+            self._plan = plan
+            inputs = [replace(inputs[j], index=i) for i, j in enumerate(kept)]
 
         results: list[ShareResult] = []
         stale: dict[int, frozenset[str] | None] = {}  # pack → displays to check (None: all)
@@ -229,6 +236,8 @@ class CachedLinter:
         self._add_sources(merged, inputs)
         if self.index.dirty:
             self._write_json(self.cache_dir / INDEX_FILE, {"format": FORMAT, "files": self.index.rows})
+        if self.stats.written:
+            self._prune({self._entry_path(i.entry_key).name for i in inputs})
         return parallel.to_run_result(merged, settings, time.perf_counter() - started)
 
     # -- keys ---------------------------------------------------------------------------
@@ -385,7 +394,6 @@ class CachedLinter:
     def _write(self, key: str, entry: dict[str, Any]) -> None:
         if self._write_json(self._entry_path(key), entry):
             self.stats.written += 1
-            self._prune()
 
     def _write_json(self, target: Path, data: dict[str, Any]) -> bool:
         """Atomically: a temporary file in the same folder, renamed over the target."""
@@ -397,17 +405,29 @@ class CachedLinter:
             return False  # an unwritable cache only costs speed
         return True
 
-    def _prune(self) -> None:
+    def _prune(self, keep: set[str]) -> None:
+        """Remove the oldest entries beyond ``MAX_ENTRIES``, once per run (one scan of the
+        folder, whatever the number of packs). The run's own entries (``keep``: their file
+        names) are never removed: a run of more packs than ``MAX_ENTRIES`` keeps them all."""
         try:
             entries = [e for e in os.scandir(self.cache_dir) if e.name.endswith(".json") and e.name != INDEX_FILE]
         except OSError:
             return
-        if len(entries) <= MAX_ENTRIES:
+        limit = max(MAX_ENTRIES, len(keep))
+        if len(entries) <= limit:
             return
-        entries.sort(key=lambda e: e.stat().st_mtime_ns)
-        for entry in entries[: len(entries) - MAX_ENTRIES]:
+        stale = []
+        for entry in entries:
+            if entry.name in keep:
+                continue
             try:
-                os.unlink(entry.path)
+                stale.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+        stale.sort()
+        for _mtime, path in stale[: len(entries) - limit]:
+            try:
+                os.unlink(path)
             except OSError:
                 pass
 
@@ -436,16 +456,9 @@ class CachedLinter:
         wanted = {d.path for d in merged.diagnostics} - set(merged.sources)
         if not wanted:
             return
-        from attune_lint.workspace.discovery import find_pack_root
-        from attune_lint.workspace.workspace import link_outside
-
         for path, _kind, display in merged.targets:
-            if display in wanted:
-                # never the text behind a link out of the pack: the reader refused it, and a
-                # snippet or a baseline must not show it either
-                root = find_pack_root(Path(path))
-                if root is None or link_outside(Path(os.path.normpath(path)), Path(os.path.normpath(root))) is None:
-                    merged.lazy_sources[display] = path
+            if display in wanted:  # RunResult reads it only if the reader would have
+                merged.lazy_sources[display] = path
 
 
 def _folder_state(root: str) -> list[Any]:

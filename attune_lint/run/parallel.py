@@ -12,6 +12,7 @@ the final diagnostics, the loading problems and the source text of files with fi
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -20,14 +21,15 @@ from typing import Any, Iterable, Sequence
 
 from attune_lint.check.checker import check_workspace
 from attune_lint.diagnostics import Diagnostic
-from attune_lint.document.reader import SourceFile, YamlDocument
+from attune_lint.document.reader import YamlDocument
+from attune_lint.limits import DEFAULT_MAX_FILE_SIZE
 from attune_lint.run.gc_pause import gc_paused
-from attune_lint.run.result import RunResult
-from attune_lint.run.serial import lint_serial, load_workspace
+from attune_lint.run.result import PackOutline, RunResult, outlines_of
+from attune_lint.run.serial import load_workspace
 from attune_lint.settings.record import Settings
 from attune_lint.workspace import discovery
 from attune_lint.workspace.discovery import PackListing
-from attune_lint.workspace.pack import Pack
+from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.workspace.workspace import DocumentStore, Target, Workspace, load_pack
 
 # Below this many files a serial run is faster than starting worker processes (measured
@@ -46,6 +48,37 @@ _worker_neighbours: dict[Path, Any] | None = None
 def _init_worker() -> None:
     global _worker_neighbours
     _worker_neighbours = {}
+    import signal
+
+    # A worker ends with its parent: the parent stops it on SIGTERM and SIGINT (it ignores
+    # an interrupt of the terminal's process group itself), and Linux ends it when the
+    # parent dies any other way (SIGKILL included).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGTERM) where it exists (Linux); elsewhere the parent's
+    handlers (``run_shares``) are what stops the workers."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the call: nobody would signal us
+        os._exit(1)
+
+
+class _Terminated(BaseException):
+    """SIGTERM received while workers run: stop them, then exit as the signal asks."""
 
 
 def default_jobs() -> int:
@@ -76,10 +109,12 @@ class ShareResult:
     targets: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kind, display)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # display → text, files with findings only
+    # display → {line: text}: the lines the findings point at (for snippets and baselines)
+    sources: dict[str, dict[int, str]] = field(default_factory=dict)
     # display → path of files with findings whose text is read only if a reporter asks
     # (the cache's hits: a re-run with snippets off reads none of them)
     lazy_sources: dict[str, str] = field(default_factory=dict)
+    outlines: list[PackOutline] = field(default_factory=list)  # of the packs checked
 
 
 @dataclass
@@ -91,6 +126,9 @@ class Plan:
     missing: list[Path]
     file_counts: list[int]  # files per pack, for balancing
     listings: list[PackListing] = field(default_factory=list)  # the files of each pack, by kind
+    # Every pack root of the run when the plan holds only a shard of its packs: the others
+    # are still the neighbours (interfaces) of the shard's packs.
+    all_roots: tuple[str, ...] | None = None
 
     @property
     def files(self) -> int:
@@ -102,6 +140,8 @@ class Plan:
 
     @property
     def pack_roots(self) -> tuple[str, ...]:
+        if self.all_roots is not None:
+            return self.all_roots
         return tuple(str(root) for root, _ in self.packs)
 
     def extra_paths(self) -> list[str]:
@@ -109,8 +149,52 @@ class Plan:
         return [str(p) for p in self.lone_files] + [str(p) for p in self.missing]
 
 
-def plan(paths: Sequence[Path | str]) -> Plan:
-    """Discover what ``paths`` select, without reading any YAML."""
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"K/N"`` → ``(K, N)`` with 1 ≤ K ≤ N; ValueError with a readable message otherwise."""
+    head, sep, tail = text.partition("/")
+    try:
+        if not sep:
+            raise ValueError
+        index, count = int(head), int(tail)
+    except ValueError:
+        raise ValueError(f"a shard is written K/N (e.g. 2/4), not {text!r}") from None
+    if not 1 <= count <= 10_000 or not 1 <= index <= count:
+        raise ValueError(f"shard {text!r}: K must be between 1 and N, N between 1 and 10000")
+    return index, count
+
+
+def shard_of(pack_ref: str, count: int) -> int:
+    """The shard (1 to ``count``) a pack belongs to: a stable hash of its ref (the same on
+    every machine and Python version, unlike ``hash()``)."""
+    digest = hashlib.blake2b(pack_ref.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count + 1
+
+
+def pack_ref_of(root: Path, max_file_size: int) -> str:
+    """The pack's ref as a run sees it (pack.yaml's ``ref``, else the folder name)."""
+    return InterfacePack(root, max_file_size).ref
+
+
+def restrict(plan_: Plan, shard: tuple[int, int], max_file_size: int) -> tuple[Plan, list[int]]:
+    """The plan of one shard: the packs whose ref hashes to it (lone files and missing paths
+    go to shard 1), every pack of the run kept as a neighbour; and their indexes in ``plan_``."""
+    index, count = shard
+    kept = [i for i, (root, _) in enumerate(plan_.packs) if shard_of(pack_ref_of(root, max_file_size), count) == index]
+    first = index == 1
+    return Plan([plan_.packs[i] for i in kept], list(plan_.lone_files) if first else [],
+                list(plan_.missing) if first else [], [plan_.file_counts[i] for i in kept],
+                [plan_.listings[i] for i in kept], plan_.pack_roots), kept
+
+
+def plan(paths: Sequence[Path | str], shard: tuple[int, int] | None = None,
+         max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Plan:
+    """Discover what ``paths`` select, without reading any YAML (but pack.yaml files for a
+    ``shard``); with ``shard`` (K, N), only the packs of shard K."""
+    found = _plan(paths)
+    return found if shard is None else restrict(found, shard, max_file_size)[0]
+
+
+def _plan(paths: Sequence[Path | str]) -> Plan:
     selection = discovery.select(paths)
     packs: list[tuple[Path, tuple[Path, ...] | None]] = []
     counts: list[int] = []
@@ -148,40 +232,73 @@ def split(plan_: Plan, parts: int, only: dict[int, frozenset[str]] | None = None
     return shares
 
 
-def check_share(share: Share, settings: Settings) -> ShareResult:
-    """Load and check one share, with the run's other packs as neighbours.
+def check_share(share: Share, settings: Settings,
+                interfaces: dict[Path, Pack] | None = None) -> ShareResult:
+    """Check one share pack by pack, with the run's other packs as neighbours.
 
-    Mirrors ``run.lint`` (load, exclude, check) for the share's packs.
+    Mirrors ``run.lint`` (load, exclude, check) for the share's packs, one pack at a time:
+    a pack's trees are dropped once its diagnostics (and the source lines they point at)
+    are taken, so memory is bounded by the largest pack, not by the share. Every other pack
+    is seen through its interface (``interface_of``: its ref and its actions' refs), read
+    once per process. ``interfaces``: that record by pack root, shared by the calls of one
+    run (default: the worker's, or a fresh one).
     """
+    if interfaces is None:
+        interfaces = _worker_neighbours if _worker_neighbours is not None else {}
+    selection = discovery.select(share.paths)
+    parts = [[str(root)] if chosen is None else sorted(str(p) for p in chosen)
+             for root, chosen in sorted(selection.packs.items())]
+    extra = [str(p) for p in selection.lone_files] + [str(p) for p in selection.missing]
+    if extra or not parts:
+        parts.append(extra)
+    result = ShareResult()
+    files = sum(len(PackListing.scan(root).all_files()) if chosen is None else len(chosen)
+                for root, chosen in selection.packs.items()) + len(selection.lone_files)
+    for paths in parts:
+        _check_part(paths, share, settings, interfaces, result, files)
+    result.diagnostics = sorted(set(result.diagnostics), key=Diagnostic.sort_key)
+    return result
+
+
+def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: dict[Path, Pack],
+                result: ShareResult, files: int = 0) -> None:
+    """Load, check and reduce one pack (or the share's lone files and missing paths);
+    ``files``: how many the share holds in all."""
     with gc_paused():
-        workspace = load_workspace(share.paths, settings)
-        all_targets = [(str(t.path), t.kind, t.display) for t in workspace.targets]
-        _add_neighbours(workspace, share.pack_roots, settings.max_file_size)
+        workspace = load_workspace(paths, settings)
+        workspace.run_files = files
+        result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
+        for pack in workspace.packs:
+            interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))
+        result.outlines.extend(outlines_of(workspace))
+        _add_neighbours(workspace, share.pack_roots, settings.max_file_size, interfaces)
         if share.only is not None:
             workspace.targets = [t for t in workspace.targets if t.display in share.only]
         diagnostics = check_workspace(workspace, settings)
-    with_findings = {d.path for d in diagnostics}
-    sources = {t.display: t.document.source.text for t in workspace.targets
-               if t.display in with_findings and t.document.source is not None}
-    return ShareResult(all_targets, diagnostics, list(workspace.problems), sources)
+        result.diagnostics.extend(diagnostics)
+        result.problems.extend(workspace.problems)
+        sources = {t.display: t.document.source for t in workspace.targets if t.document.source is not None}
+        for diagnostic in diagnostics:
+            source = sources.get(diagnostic.path)
+            if source is not None:
+                result.sources.setdefault(diagnostic.path, {})[diagnostic.line] = source.line_text(diagnostic.line)
+        del workspace, sources, diagnostics
+    # The trees are garbage now; any cycles among them go with the next collection.
 
 
-def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int) -> None:
-    """Put the run's other packs into ``workspace.packs``, in the serial run's (sorted) order."""
+def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int,
+                    interfaces: dict[Path, Pack]) -> None:
+    """Put the run's other packs into ``workspace.packs`` as interfaces, in the serial run's
+    (sorted) order; the workspace's own packs keep their trees."""
     own = {Path(os.path.normpath(p.root)): p for p in workspace.packs}
-    store: DocumentStore | None = None
-    reuse = _worker_neighbours
     packs = []
     for raw in pack_roots:
         root = Path(raw)
         pack = own.get(root)
-        if pack is None and reuse is not None:
-            pack = reuse.get(root)
         if pack is None:
-            store = store or DocumentStore(max_file_size)
-            pack = _neighbour_pack(root, store)
-            if reuse is not None:
-                reuse[root] = pack
+            pack = interfaces.get(root)
+            if pack is None:
+                pack = interfaces[root] = InterfacePack(root, max_file_size)
         packs.append(pack)
     # Packs the share loaded that the plan did not name (cannot happen with plan()'s paths)
     # keep their place at the end rather than vanish.
@@ -190,31 +307,47 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_
     workspace.packs = packs
 
 
-class NeighbourPack(Pack):
-    """Another share's pack: manifest read now, action files only when a check asks."""
+def _stub_document(path: str) -> YamlDocument:
+    return YamlDocument(path, None, None, [])
 
-    def __init__(self, root: Path, store: DocumentStore) -> None:
+
+def interface_of(pack: Pack) -> Pack:
+    """What the checks of *other* packs read of ``pack`` (``rules/references.py``: the pack
+    ref and its actions' refs), without trees or text: a few hundred bytes per pack."""
+    ref = pack.manifest_data.get("ref")
+    actions = [ActionFile(a.path, _stub_document(a.document.path), {"ref": a.ref} if a.ref else {})
+               for a in pack.actions]
+    return Pack(root=pack.root, manifest_path=pack.manifest_path, manifest=None,
+                manifest_data={"ref": ref} if isinstance(ref, str) else {}, actions=actions)
+
+
+class InterfacePack(Pack):
+    """Another pack's interface, read on first use: ``ref`` from pack.yaml at once, the
+    action refs only when a check asks (then the action files are read, reduced to their
+    refs and dropped)."""
+
+    def __init__(self, root: Path, max_file_size: int) -> None:
         manifest_path = root / discovery.MANIFEST
-        manifest = store.get(manifest_path, root) if manifest_path.is_file() else None
-        super().__init__(root=root, manifest_path=manifest_path, manifest=manifest,
-                         manifest_data=manifest.data if manifest is not None else {})
-        self._store = store
+        ref = None
+        if manifest_path.is_file():
+            ref = DocumentStore(max_file_size).get(manifest_path, root).data.get("ref")
+        super().__init__(root=root, manifest_path=manifest_path, manifest=None,
+                         manifest_data={"ref": ref} if isinstance(ref, str) else {})
+        self._max_file_size = max_file_size
 
     @property  # type: ignore[override]
     def actions(self) -> list[Any]:
         loaded = self.__dict__.get("_actions")
         if loaded is None:
-            loaded = self.__dict__["_actions"] = load_pack(self.root, self._store).actions
+            with gc_paused():
+                full = load_pack(self.root, DocumentStore(self._max_file_size))
+                loaded = self.__dict__["_actions"] = interface_of(full).actions
         return loaded
 
     @actions.setter
     def actions(self, value: list[Any]) -> None:
         # The dataclass __init__ assigns the default []; keep it lazy until read.
         self.__dict__["_actions"] = value or None
-
-
-def _neighbour_pack(root: Path, store: DocumentStore) -> Pack:
-    return NeighbourPack(root, store)
 
 
 def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResult:
@@ -228,6 +361,7 @@ def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResul
             merged.targets.append(target)
         merged.problems.extend(result.problems)
         merged.sources.update(result.sources)
+        merged.outlines.extend(result.outlines)
     found: set[Diagnostic] = set()
     for index, result in enumerate(results):
         for diagnostic in result.diagnostics:
@@ -240,7 +374,8 @@ def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResul
 def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[ShareResult]:
     """Check the shares, in worker processes when ``jobs`` > 1; results in share order."""
     if jobs <= 1 or len(shares) <= 1:
-        return [check_share(share, settings) for share in shares]
+        interfaces: dict[Path, Pack] = {}
+        return [check_share(share, settings, interfaces) for share in shares]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -249,42 +384,97 @@ def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[S
     # elsewhere, spawn.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(shares)), mp_context=context, initializer=_init_worker)
+    previous = _on_sigterm()
+    stopped = False
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(shares)), mp_context=context,
-                                 initializer=_init_worker) as pool:
-            return list(pool.map(check_share, shares, [settings] * len(shares), chunksize=1))
+        return list(pool.map(check_share, shares, [settings] * len(shares), chunksize=1))
     except BrokenProcessPool:  # a worker was killed (memory?): finish serially
-        return [check_share(share, settings) for share in shares]
+        stopped = _stop(pool)
+        return run_shares(shares, settings, 1)
+    except _Terminated:
+        stopped = _stop(pool)
+        raise SystemExit(128 + 15) from None
+    except BaseException:  # Ctrl-C, an error: the workers stop now, not after their share
+        stopped = _stop(pool)
+        raise
+    finally:
+        _restore_sigterm(previous)
+        if not stopped:
+            pool.shutdown(wait=True)
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into ``_Terminated`` while workers run (main thread only)."""
+    import signal
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: the workers still die with the process (Linux)
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except ValueError:
+            pass
+
+
+def _stop(pool: Any) -> bool:
+    """Kill the pool's worker processes at once (a share can take many seconds)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    return True
 
 
 def to_run_result(merged: ShareResult, settings: Settings, seconds: float) -> RunResult:
     """A ``RunResult`` reporters can use: targets without trees, sources for snippets."""
     workspace = Workspace(problems=list(merged.problems))
     for path, kind, display in merged.targets:
-        text = merged.sources.get(display)
-        source = SourceFile(display, text) if text is not None else None
-        workspace.targets.append(Target(Path(path), kind, YamlDocument(display, source, None, [])))  # type: ignore[arg-type]
-    return RunResult(merged.diagnostics, workspace, settings, seconds, lazy_sources=dict(merged.lazy_sources))
+        workspace.targets.append(Target(Path(path), kind, YamlDocument(display, None, None, [])))  # type: ignore[arg-type]
+    # Any other line of a checked file (a registration error's, say) is read when asked.
+    lazy = {display: path for path, _kind, display in merged.targets if display not in merged.sources}
+    lazy.update(merged.lazy_sources)
+    return RunResult(merged.diagnostics, workspace, settings, seconds, lazy_sources=lazy,
+                     kept_lines=merged.sources, outlines=list(merged.outlines))
 
 
 def lint_parallel(paths: Sequence[Path | str], settings: Settings | None = None, jobs: int | None = None,
-                  min_files: int = PARALLEL_MIN_FILES) -> RunResult:
+                  min_files: int = PARALLEL_MIN_FILES, shard: tuple[int, int] | None = None) -> RunResult:
     """``run.lint`` over worker processes, one share of packs per worker.
 
     ``jobs`` defaults to the number of cores; with one job, or fewer than ``min_files``
-    files, the run is the plain serial ``run.lint`` (starting workers would cost more).
+    files, the run is ``lint_bounded`` in this process (starting workers would cost more).
     The diagnostics equal the serial run's, in the same (sorted) order.
     """
     settings = settings or Settings()
     jobs = default_jobs() if jobs is None else max(1, jobs)
     started = time.perf_counter()
-    found = plan(paths)
+    found = plan(paths, shard, settings.max_file_size)
     if jobs == 1 or found.files < min_files or len(found.packs) < 2:
-        return lint_serial(paths, settings)
-    shares = split(found, min(len(found.packs), jobs * SHARES_PER_JOB))
+        jobs = 1
+    shares = split(found, 1 if jobs == 1 else min(len(found.packs), jobs * SHARES_PER_JOB))
     extra = found.extra_paths()
     if extra:
         last = shares[-1]
         shares[-1] = Share(last.paths + tuple(extra), last.pack_roots, last.only)
     merged = merge(shares, run_shares(shares, settings, jobs))
     return to_run_result(merged, settings, time.perf_counter() - started)
+
+
+def lint_bounded(paths: Sequence[Path | str], settings: Settings | None = None,
+                 shard: tuple[int, int] | None = None) -> RunResult:
+    """``run.lint`` in this process, one pack's trees at a time: the result holds the
+    diagnostics, the checked files and the source lines the diagnostics point at (no trees)."""
+    return lint_parallel(paths, settings, 1, shard=shard)

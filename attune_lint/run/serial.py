@@ -7,7 +7,7 @@ from typing import Sequence
 
 from attune_lint.check.checker import check_workspace
 from attune_lint.run.gc_pause import gc_paused
-from attune_lint.run.result import RunResult
+from attune_lint.run.result import RunResult, outlines_of
 from attune_lint.settings.record import Settings
 from attune_lint.workspace.pack import LoaderConfig
 from attune_lint.workspace.workspace import Workspace, load_paths
@@ -18,7 +18,8 @@ def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
     with gc_paused():
         workspace = load_workspace(paths, settings)
         diagnostics = check_workspace(workspace, settings)
-    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started)
+    return RunResult(diagnostics, workspace, settings, time.perf_counter() - started,
+                     outlines=outlines_of(workspace))
 
 
 def load_workspace(paths: Sequence[Path | str], settings: Settings) -> Workspace:

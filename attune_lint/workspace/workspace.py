@@ -55,6 +55,9 @@ class Workspace:
     targets: list[Target] = field(default_factory=list)
     workflows: list[LoadedWorkflow] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)  # paths that do not exist
+    # Files of the whole run when this workspace is one part of it (a run checking one pack
+    # at a time): what per-run choices, such as compiling the fast schema check, go by.
+    run_files: int = 0
     _by_ref: tuple[tuple[int, int], dict[str, Pack]] | None = field(default=None, repr=False, compare=False)
 
     def packs_by_ref(self) -> dict[str, Pack]:

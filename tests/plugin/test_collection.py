@@ -115,10 +115,10 @@ def test_a_linter_crash_fails_that_packs_items_and_never_collection(
 
     real_lint = attune_lint.run.runner.lint
 
-    def crash_on_shop(paths: list[Path], settings: object = None) -> object:
+    def crash_on_shop(paths: list[Path], settings: object = None, **options: object) -> object:
         if any(Path(p).name == "shop" for p in paths):
             raise RuntimeError("rule bug")
-        return real_lint(paths, settings)  # type: ignore[arg-type]
+        return real_lint(paths, settings, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(attune_lint.run.runner, "lint", crash_on_shop)
     result = pytester.runpytest("--attune-packs", "-rA", "packs")  # in-process: the patch applies
