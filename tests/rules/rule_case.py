@@ -100,6 +100,11 @@ def looks_at(only: Only, code: str) -> bool:
     return low <= code <= high
 
 
+def codes_at(found: Iterable[Diagnostic]) -> list[tuple[str, int, int]]:
+    """``(code, line, column)`` of each diagnostic."""
+    return [(d.code, d.line, d.column) for d in found]
+
+
 def selected(diagnostics: Iterable[Diagnostic], only: Only) -> list[Diagnostic]:
     """The diagnostics a case that looks at ``only`` sees."""
     return [d for d in diagnostics if looks_at(only, d.code)]

@@ -15,23 +15,19 @@ from attune_lint.diagnostics import Diagnostic
 from attune_lint.run.runner import RunResult, lint
 
 from attune_testkit import EXAMPLES
-from rule_case import check, selected
+from rule_case import check, codes_at, selected
 
 W = "workflows/w.yaml"
 NAMES = ("AL450", "AL499")  # the name family
 
 
 def name_findings(paths: list[Path]) -> list[Diagnostic]:
-    return [d for d in lint(paths).diagnostics if "AL450" <= d.code <= "AL499"]
+    return selected(lint(paths).diagnostics, NAMES)
 
 
 def family(result: RunResult) -> list[Diagnostic]:
     """The run's findings of the name family."""
     return selected(result.diagnostics, NAMES)
-
-
-def codes_at(found: list[Diagnostic]) -> list[tuple[str, int, int]]:
-    return [(d.code, d.line, d.column) for d in found]
 
 
 # -- functions ----------------------------------------------------------------------------

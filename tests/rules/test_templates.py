@@ -16,23 +16,19 @@ from attune_lint.diagnostics import Diagnostic
 from attune_lint.run.runner import RunResult, lint
 
 from attune_testkit import EXAMPLES
-from rule_case import check, selected
+from rule_case import check, codes_at, selected
 
 W = "workflows/w.yaml"
 TEMPLATES = ("AL401", "AL449")  # the template family (AL450 on are the name rules)
 
 
 def template_findings(paths: list[Path]) -> list[Diagnostic]:
-    return [d for d in lint(paths).diagnostics if "AL401" <= d.code <= "AL449"]
+    return selected(lint(paths).diagnostics, TEMPLATES)
 
 
 def family(result: RunResult) -> list[Diagnostic]:
     """The run's findings of the template family."""
     return selected(result.diagnostics, TEMPLATES)
-
-
-def codes_at(found: list[Diagnostic]) -> list[tuple[str, int, int]]:
-    return [(d.code, d.line, d.column) for d in found]
 
 
 # -- each family: failing at the exact character, and passing when written the Attune way --
