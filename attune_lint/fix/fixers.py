@@ -99,12 +99,16 @@ def value_at(ctx: FixContext, span: Span) -> tuple[AnyNode | None, ScalarNode | 
 
 def _content_end(node: AnyNode) -> int:
     """Offset just after the last character that belongs to ``node`` (block collections end
-    at their last scalar, not at the next key as the composer says)."""
+    at their last scalar, not at the next key as the composer says; a block scalar, ``|`` or
+    ``>``, ends before the line break that the composer counts in: its end is the start of
+    the next line, and a region taken to the end of *that* line would swallow the next key)."""
     if isinstance(node, MappingNode) and not node.flow and node.pairs:
         key, value = node.pairs[-1]
         return max(_content_end(key), _content_end(value))
     if isinstance(node, SequenceNode) and not node.flow and node.items:
         return _content_end(node.items[-1])
+    if isinstance(node, ScalarNode) and node.style in ("|", ">") and node.end.index > node.start.index:
+        return node.end.index - 1
     return node.end.index
 
 

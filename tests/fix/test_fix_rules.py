@@ -332,3 +332,73 @@ def test_comments_of_fields_that_make_no_transition_are_kept(tmp_path: Path) -> 
             action: core.echo
     """
     assert fix_text(tmp_path, before) == dedent(after)
+
+
+def test_a_block_scalar_at_the_end_of_a_moved_publish_keeps_the_next_task(tmp_path: Path) -> None:
+    """The composer ends a block scalar at the start of the next line: the moved region
+    once swallowed that line, deleting the task that followed (found in review)."""
+    before = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            on_success: c
+            publish:
+              - y: |
+                  text
+          - name: b
+            type: parallel
+            tasks:
+              - name: s1
+                action: core.noop
+          - name: c
+            action: core.noop
+    """
+    after = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - when: "{{ succeeded() }}"
+                publish:
+                  - y: |
+                      text
+                do: [c]
+          - name: b
+            type: parallel
+            tasks:
+              - name: s1
+                action: core.noop
+          - name: c
+            action: core.noop
+    """
+    assert fix_text(tmp_path, before) == dedent(after)
+
+
+def test_a_block_scalar_legacy_field_removed_alone(tmp_path: Path) -> None:
+    before = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - do: [c]
+            on_failure: >-
+              c
+            timeout: 30
+          - name: c
+            action: core.noop
+    """
+    after = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              - do: [c]
+            timeout: 30
+          - name: c
+            action: core.noop
+    """
+    assert fix_text(tmp_path, before, unsafe=True) == dedent(after)
