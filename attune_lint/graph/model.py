@@ -352,9 +352,9 @@ class _Builder:
         return edge
 
     def missing_node(self, scope: str | None, target: Any) -> str:
-        shown = _text(target)
-        shown = shorten(shown, NAME_WIDTH) if shown is not None else f"({type(target).__name__})"
-        key = (scope, shown)
+        full = _text(target)
+        shown = shorten(full, NAME_WIDTH) if full is not None else f"({type(target).__name__})"
+        key = (scope, full if full is not None else shown)  # two long names alike are two nodes
         if key not in self.missing:
             node = Node(id=f"u{len(self.missing)}", name=shown, kind="missing", type="missing")
             self.missing[key] = node.id

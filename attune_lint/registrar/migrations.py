@@ -39,9 +39,13 @@ _TIMESCALE = re.compile(
     r"\b(timescaledb\w*|create_hypertable|(add|remove)_\w*policy|time_bucket\w*|\w*hypertable\w*|"
     r"\w*continuous_aggregate\w*|(show|drop|compress|decompress)_chunks?\b|set_chunk_time_interval|"
     r"set_integer_now_func|timescaledb_information|_timescaledb_\w+)", re.IGNORECASE)
+# The object a CREATE statement names. An anonymous index (CREATE INDEX ON t ...) names
+# none: the lookahead keeps the keyword ON (or USING) from being taken for a name, which
+# would then excuse any later failing statement that says ON.
 _CREATES = re.compile(
-    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FUNCTION|PROCEDURE|INDEX)\s+"
-    r"(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)", re.IGNORECASE)
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+)?"
+    r"(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FUNCTION|PROCEDURE|INDEX)\s+(?:CONCURRENTLY\s+)?"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?(?!(?:ON|USING)\b)([\w.\"]+)", re.IGNORECASE)
 
 
 class MigrationError(Exception):

@@ -76,9 +76,9 @@ def _scan(text: str, keep_dollar_bodies: bool) -> list[tuple[str, int, int, str]
         ch = text[i]
         nxt = text[i + 1] if i + 1 < n else ""
         kind = None
-        if ch == "-" and nxt == "-":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
+        if ch == "-" and nxt == "-":  # to the end of the line; PostgreSQL ends it at \r too
+            ends = [e for e in (text.find("\n", i), text.find("\r", i)) if e >= 0]
+            end = min(ends) if ends else n
             kind = "comment"
         elif ch == "/" and nxt == "*":
             end, kind = _skip_block_comment(text, i), "comment"

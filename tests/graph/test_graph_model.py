@@ -224,3 +224,15 @@ def test_large_graphs_stay_below_mermaids_text_limit(tmp_path: Path) -> None:
     assert len(rendered) <= mermaid.MAX_TEXT
     check_mermaid(rendered)
     assert len(mermaid._render(graph, compact=False)) > mermaid.MAX_TEXT  # the full drawing would not fit
+
+
+def test_two_long_missing_targets_alike_stay_two_nodes(tmp_path: Path) -> None:
+    first, second = "x" * 70 + "_one", "x" * 70 + "_two"
+    graph = one(tmp_path, f'''version: "1.0.0"
+tasks:
+  - name: a
+    action: core.echo
+    next: [{{do: [{first}, {second}]}}]
+''')
+    missing = [n for n in graph.nodes if n.kind == "missing"]
+    assert len(missing) == 2 and len({e.target for e in graph.edges}) == 2

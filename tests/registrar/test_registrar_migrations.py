@@ -316,3 +316,21 @@ def test_a_docker_migrated_database_is_not_migrated_again(fresh_db) -> None:
                      "('20250101000001_initial_setup.sql'), ('20250101000014_x.sql')")
         assert migration_version(conn) == ("Attune schema at migration 20250101000014_x.sql, 2 applied, "
                                            "per attune._migrations")
+
+
+def test_splitter_ends_a_line_comment_at_a_carriage_return_as_postgresql_does() -> None:
+    texts = [s.text for s in split_statements("SELECT 1; -- c\rSELECT 2; SELECT 3;")]
+    assert texts == ["SELECT 1", "SELECT 2", "SELECT 3"]
+
+
+def test_an_anonymous_index_names_no_object() -> None:
+    """'CREATE INDEX ON t' once recorded 'ON' as a skipped object, which then excused any
+    later failing statement containing the word ON."""
+    from attune_lint.registrar.migrations import _CREATES
+
+    named = {text: (m.group(1) if (m := _CREATES.match(text)) else None) for text in (
+        "CREATE INDEX ON daily (bucket)", "CREATE UNIQUE INDEX idx_a ON t (x)",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS i2 ON t (x)", "CREATE TABLE attune.pack (id int)")}
+    assert named == {"CREATE INDEX ON daily (bucket)": None, "CREATE UNIQUE INDEX idx_a ON t (x)": "idx_a",
+                     "CREATE INDEX CONCURRENTLY IF NOT EXISTS i2 ON t (x)": "i2",
+                     "CREATE TABLE attune.pack (id int)": "attune.pack"}
