@@ -110,7 +110,13 @@ def split_statements(text: str) -> list[Statement]:
     out: list[Statement] = []
     begin: int | None = None
     last_end = 0
+    depth = 0  # parentheses: psql does not end a statement inside them (CREATE RULE ... (a; b))
     for kind, start, end, _piece in _scan(text, keep_dollar_bodies=True):
+        if kind == "code":
+            depth = max(0, depth + _piece.count("(") - _piece.count(")"))
+        if kind == "semicolon" and depth > 0:
+            last_end = end
+            continue
         if kind == "semicolon":
             if begin is not None:
                 out.append(Statement(text[begin:last_end].strip(), text.count("\n", 0, begin) + 1))

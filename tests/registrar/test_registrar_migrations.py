@@ -334,3 +334,9 @@ def test_an_anonymous_index_names_no_object() -> None:
     assert named == {"CREATE INDEX ON daily (bucket)": None, "CREATE UNIQUE INDEX idx_a ON t (x)": "idx_a",
                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS i2 ON t (x)": "i2",
                      "CREATE TABLE attune.pack (id int)": "attune.pack"}
+
+
+def test_splitter_keeps_semicolons_inside_parentheses_as_psql_does() -> None:
+    text = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\nSELECT 1;"
+    assert [s.text for s in split_statements(text)] == [
+        "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))", "SELECT 1"]
