@@ -307,9 +307,14 @@ def _migrate_task(ctx: FixContext, task: MappingNode, depth: int, where: list[in
         if not _single_line(ctx, value):
             return None
         start, _, comments = regions[name]
+        # A value on a line of its own: comments after the key and on the lines between
+        # move with it (the value's own line keeps its comment as the target's).
+        value_line = ctx.line_of(value.start.index)
+        between = (_inner_comments(ctx, keys[name].end.index, value.start.index, {value_line})
+                   if value_line > ctx.line_of(keys[name].end.index) else [])
         transitions.append(_Transition(
             when=None if when is None else _quoted(when), do=ctx.source(value),
-            do_comment=_trailing_comment(ctx, value.end.index), before=tuple(comments)))
+            do_comment=_trailing_comment(ctx, value.end.index), before=(*comments, *between)))
     decision = values.get("decision")
     if decision is not None and not (isinstance(decision, ScalarNode) and decision.value is None):
         branches = _decision(ctx, decision, keys["decision"], regions["decision"][2])

@@ -402,3 +402,39 @@ def test_a_block_scalar_legacy_field_removed_alone(tmp_path: Path) -> None:
             action: core.noop
     """
     assert fix_text(tmp_path, before, unsafe=True) == dedent(after)
+
+
+def test_comments_between_a_legacy_key_and_its_value_move_with_it(tmp_path: Path) -> None:
+    before = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            on_success:   # TODO: switch to deploy_v2
+              b
+            on_failure:
+              # page the on-call
+              c  # the pager
+          - name: b
+            action: core.noop
+          - name: c
+            action: core.noop
+    """
+    after = """
+        version: "1.0.0"
+        tasks:
+          - name: a
+            action: core.echo
+            next:
+              # TODO: switch to deploy_v2
+              - when: "{{ succeeded() }}"
+                do: [b]
+              # page the on-call
+              - when: "{{ failed() }}"
+                do: [c]  # the pager
+          - name: b
+            action: core.noop
+          - name: c
+            action: core.noop
+    """
+    assert fix_text(tmp_path, before) == dedent(after)
