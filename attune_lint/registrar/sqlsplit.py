@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
-_IDENT_CHAR = re.compile(r"[A-Za-z0-9_\x80-\uffff$]")
+# PostgreSQL takes every non-ASCII character as an identifier letter, beyond U+FFFF too.
+_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
+_IDENT_CHAR = re.compile(r"[A-Za-z0-9_\x80-\U0010ffff$]")
+_BLOCK_WORD = re.compile(r"\b(BEGIN\s+ATOMIC|CASE|END)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,19 @@ def split_statements(text: str) -> list[Statement]:
     begin: int | None = None
     last_end = 0
     depth = 0  # parentheses: psql does not end a statement inside them (CREATE RULE ... (a; b))
+    atomic = 0  # a SQL-standard body, BEGIN ATOMIC ... END (its CASE ... END inside it too)
     for kind, start, end, _piece in _scan(text, keep_dollar_bodies=True):
         if kind == "code":
             depth = max(0, depth + _piece.count("(") - _piece.count(")"))
-        if kind == "semicolon" and depth > 0:
+            for word in _BLOCK_WORD.findall(_piece):
+                word = word.upper()
+                if word.startswith("BEGIN"):
+                    atomic += 1
+                elif atomic and word == "CASE":
+                    atomic += 1
+                elif atomic and word == "END":
+                    atomic -= 1
+        if kind == "semicolon" and (depth > 0 or atomic > 0):
             last_end = end
             continue
         if kind == "semicolon":

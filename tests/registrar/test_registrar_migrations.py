@@ -340,3 +340,17 @@ def test_splitter_keeps_semicolons_inside_parentheses_as_psql_does() -> None:
     text = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\nSELECT 1;"
     assert [s.text for s in split_statements(text)] == [
         "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))", "SELECT 1"]
+
+
+def test_splitter_reads_a_dollar_quote_tag_beyond_the_basic_plane() -> None:
+    text = "CREATE FUNCTION f() RETURNS int AS $😀$ SELECT 1; $😀$ LANGUAGE sql;\nSELECT 2;"
+    assert [s.text for s in split_statements(text)] == [
+        "CREATE FUNCTION f() RETURNS int AS $😀$ SELECT 1; $😀$ LANGUAGE sql", "SELECT 2"]
+
+
+def test_splitter_keeps_a_begin_atomic_body_whole() -> None:
+    text = ("CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC "
+            "SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END; SELECT 3; END;\nBEGIN;\nSELECT 4;\nEND;")
+    assert [s.text for s in split_statements(text)] == [
+        "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC "
+        "SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END; SELECT 3; END", "BEGIN", "SELECT 4", "END"]
