@@ -10,6 +10,7 @@ from typing import Any
 from attune_lint.diagnostics import Severity
 from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from attune_lint.limits import MAX_FILE_SIZE_SETTING
+from attune_lint.settings.record import Settings
 
 
 
@@ -107,7 +108,6 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
     from attune_lint.settings.file import load_settings
     from attune_lint.rules.catalog import find_rule
-    from attune_lint.settings.record import Settings
 
     if getattr(args, "no_config", False):
         settings = Settings(origins={})
@@ -164,14 +164,30 @@ def _step_summary(result: Any) -> None:
         print(f"attune-lint: cannot append to $GITHUB_STEP_SUMMARY: {exc.strerror or exc}", file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
-    if getattr(args, "fix", False) or getattr(args, "diff", False):
-        return run_fix(args)
+def _settings(args: argparse.Namespace) -> Settings | int:
+    """The run's settings from the configuration and the options (``check`` and ``fix``
+    alike), or the exit status when there is nothing to run: a usage error, --show-config."""
     from attune_lint.settings.file import ConfigError, describe
-    from attune_lint.run import lint
 
     if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
         return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
+    try:
+        settings = settings_from_args(args)
+    except ConfigError as exc:
+        return _error(str(exc))
+    except UsageError as exc:
+        return _error(f"attune-lint: {exc}")
+    if args.show_config:
+        print(describe(settings))
+        return EXIT_OK
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return run_fix(args)
+    from attune_lint.run import lint
+
     if args.jobs is not None and args.jobs < 1:
         return _error("attune-lint: --jobs must be at least 1")
     shard = None
@@ -182,15 +198,9 @@ def run(args: argparse.Namespace) -> int:
             shard = parse_shard(args.shard)
         except ValueError as exc:
             return _error(f"attune-lint: --shard: {exc}")
-    try:
-        settings = settings_from_args(args)
-    except ConfigError as exc:
-        return _error(str(exc))
-    except UsageError as exc:
-        return _error(f"attune-lint: {exc}")
-    if args.show_config:
-        print(describe(settings))
-        return EXIT_OK
+    settings = _settings(args)
+    if not isinstance(settings, Settings):
+        return settings  # an exit status: a usage error, or --show-config done
 
     # A mistyped path must not pass a CI job, not even with --exit-zero: it is a usage error
     # (exit 2), and the reports still list it (a test case of its own in JUnit).
@@ -251,8 +261,6 @@ def report(args: argparse.Namespace, result: Any) -> int:
 
 def run_fix(args: argparse.Namespace) -> int:
     """``attune-lint fix`` and ``check --fix``/``--diff``: fix, write (or diff), report what remains."""
-    from attune_lint.settings.file import ConfigError, describe
-
     try:
         import ruamel.yaml  # noqa: F401  (a dependency; only fixing needs it)
     except ImportError:
@@ -260,20 +268,12 @@ def run_fix(args: argparse.Namespace) -> int:
                       "installed here: pip install 'ruamel.yaml>=0.18'")
     from attune_lint.fix.engine import run_fixes, write
 
-    if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
-        return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
     for flag in ("baseline", "write_baseline"):
         if getattr(args, flag, None) and args.diff:
             return _error(f"attune-lint: --{flag.replace('_', '-')} does not go with --diff")
-    try:
-        settings = settings_from_args(args)
-    except ConfigError as exc:
-        return _error(str(exc))
-    except UsageError as exc:
-        return _error(f"attune-lint: {exc}")
-    if args.show_config:
-        print(describe(settings))
-        return EXIT_OK
+    settings = _settings(args)
+    if not isinstance(settings, Settings):
+        return settings  # an exit status: a usage error, or --show-config done
     missing = [p for p in args.paths if not os.path.exists(p)]
     if missing:
         return _error("attune-lint: no such file or folder: " + ", ".join(missing))
