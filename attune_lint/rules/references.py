@@ -487,6 +487,8 @@ def check_workspace(workspace: Workspace, settings: Settings) -> Iterable[Diagno
     checked = {target.display for target in workspace.targets}
     found: list[Diagnostic] = []
     for pack in workspace.packs:
+        if not pack.holds_trees:  # another pack's interface: none of its files is checked here
+            continue
         seen: dict[str, tuple[str, Span]] = {}
         for action in pack.actions:
             found.extend(d for d in _duplicate(seen, action) if d.path in checked)

@@ -10,7 +10,7 @@ from attune_lint.run.gc_pause import gc_paused
 from attune_lint.run.result import RunResult, outlines_of
 from attune_lint.settings.record import Settings
 from attune_lint.workspace.pack import LoaderConfig
-from attune_lint.workspace.workspace import Workspace, load_paths
+from attune_lint.workspace.workspace import DocumentStore, Workspace, load_paths
 
 
 def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
@@ -22,9 +22,11 @@ def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
                      outlines=outlines_of(workspace))
 
 
-def load_workspace(paths: Sequence[Path | str], settings: Settings) -> Workspace:
-    """What a run checks: the files below ``paths``, less the excluded ones."""
-    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
+def load_workspace(paths: Sequence[Path | str], settings: Settings,
+                   store: DocumentStore | None = None) -> Workspace:
+    """What a run checks: the files below ``paths``, less the excluded ones (``store``: files
+    already read, see ``DocumentStore``)."""
+    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size), store)
     if settings.exclude:
         workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
     return workspace

@@ -71,6 +71,12 @@ class Pack:
     actions: list[ActionFile] = field(default_factory=list)
 
     @property
+    def holds_trees(self) -> bool:
+        """False for another pack's interface (``run/interface.py``): refs only, no documents;
+        checks that read a pack's files skip it instead of making it read them."""
+        return True
+
+    @property
     def dir_name(self) -> str:
         return self.root.name
 
