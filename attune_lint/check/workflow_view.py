@@ -48,7 +48,7 @@ class TaskView:
     transitions: list[Transition] = field(default_factory=list)
     subtasks: list["TaskView"] = field(default_factory=list)
 
-    @property
+    @cached_property
     def name(self) -> str | None:
         if self.name_node is None or not isinstance(self.name_node.value, (str, int, float)):
             return None
