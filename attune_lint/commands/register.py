@@ -1,7 +1,8 @@
 """``attune-lint register PATH...``: lint, then register into Attune's PostgreSQL.
 
 Everything is registered in one transaction: either every workflow that passed the
-lint is written, or (on any database error) nothing is. ``--dry-run`` rolls that
+lint is written, or (on any database error) nothing is. Inside it, the packs are loaded
+and registered one at a time (``_PacksInTurn``), so memory is bounded by the largest pack. ``--dry-run`` rolls that
 transaction back and exits 0 only if everything would have registered, which makes it
 the CI gate right before a real registration.
 """
