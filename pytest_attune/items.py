@@ -72,6 +72,17 @@ class AttuneItem(pytest.Item):
         self.user_properties.append(check.pack_property)
         for ref in self.refs:
             self.user_properties.append(("attune_ref", ref))
+        self._report_keywords: dict[str, Any] | None = None
+
+    def share_report_keywords(self, report: pytest.TestReport) -> None:
+        """pytest keeps every report until the session ends, three per item (setup, call,
+        teardown), each with its own ``{keyword: 1}`` copy of the item's keywords: the
+        reports of this item share one of those (equal) mappings instead."""
+        shared = self._report_keywords
+        if shared is not None and shared == report.keywords:
+            report.keywords = shared
+        else:
+            self._report_keywords = report.keywords
 
     def findings(self) -> list[Diagnostic]:
         """This file's findings as the project's configuration leaves them."""
