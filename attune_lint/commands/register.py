@@ -2,15 +2,15 @@
 
 Everything is registered in one transaction: either every workflow that passed the
 lint is written, or (on any database error) nothing is. Inside it, the packs are loaded
-and registered one at a time (``_PacksInTurn``), so memory is bounded by the largest pack. ``--dry-run`` rolls that
-transaction back and exits 0 only if everything would have registered, which makes it
-the CI gate right before a real registration.
+and registered one at a time (``_PacksInTurn``), so memory is bounded by the largest
+pack. ``--dry-run`` rolls that transaction back and exits 0 only if everything would
+have registered, which makes it the CI gate right before a real registration.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Iterator
 from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         try:
             registered = _register(database.dsn, packs, options, args)
-            results = skipped + registered
+            results = skipped + registered  # skipped: filled while the packs were read
         except MigrationError as exc:
             print(f"attune-lint: {exc.message}", file=sys.stderr)
             return EXIT_USAGE
@@ -225,7 +225,7 @@ class _PacksInTurn:
         self.skipped = skipped
         self.lock_refs = lock_refs
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[tuple[Any, list[Any]]]:
         from attune_lint.registrar.registrar import RegistrationResult
         from attune_lint.run.gc_pause import gc_paused
         from attune_lint.run.parallel import plan

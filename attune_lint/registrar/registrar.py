@@ -172,7 +172,9 @@ class WorkflowRegistrar:
         The same rows, ids and errors as ``register_packs`` with the same packs, except
         which error is reported when several packs have one: the first pack's (an earlier
         pack's database error is no longer preceded by a later pack's unstorable value or
-        duplicate ref). Either way the transaction is rolled back.
+        duplicate ref); and a later pack's action ref that an earlier pack of the run wrote
+        is refused as registered by that pack (one call finds it only at the write). Either
+        way the transaction is rolled back.
         """
         def run() -> list[RegistrationResult]:
             self._statements  # noqa: B018 - an unsuitable database is refused before any pack is read
