@@ -69,12 +69,31 @@ class Mark(NamedTuple):
     index: int
 
 
-@dataclass(eq=False)
+_new_tuple = tuple.__new__
+
+
+@dataclass(eq=False, slots=True)
 class Node:
     start: Mark
     end: Mark
     tag: str
     anchor_of: "Node | None" = field(default=None, repr=False)
+    # A node the composer built may leave ``start`` and ``end`` unset and keep the parser's
+    # marks (0-based) here instead: most nodes are never asked where they are, and two
+    # Marks per node were a tenth of loading. ``__getattr__`` makes the Mark on first use.
+    _raw_start: Any = field(default=None, repr=False, init=False)
+    _raw_end: Any = field(default=None, repr=False, init=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when a slot is unset: ``start`` or ``end`` not made yet.
+        if name == "start" or name == "end":
+            raw = self._raw_start if name == "start" else self._raw_end
+            if raw is not None:
+                mark = _new_tuple(Mark, (raw.line + 1, raw.column + 1, raw.index))
+                setattr(self, name, mark)
+                setattr(self, "_raw_start" if name == "start" else "_raw_end", None)
+                return mark
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def span(self) -> Span:
@@ -85,7 +104,7 @@ class Node:
         return self.tag not in STANDARD_TAGS
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScalarNode(Node):
     value: Any = None
     text: str = ""
@@ -96,13 +115,13 @@ class ScalarNode(Node):
         return self.style is None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SequenceNode(Node):
     items: list["AnyNode"] = field(default_factory=list)
     flow: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MappingNode(Node):
     pairs: list[tuple["AnyNode", "AnyNode"]] = field(default_factory=list)
     flow: bool = False
