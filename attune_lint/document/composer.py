@@ -14,6 +14,7 @@ document is built; the others are parsed and checked as the composer would check
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,16 @@ _NON_STRING_START = frozenset("0123456789+-.~<=yYnNtTfFoO")
 _SLOW_START = _NON_STRING_START | frozenset(k for k in Resolver.yaml_implicit_resolvers if k)
 # Resolvers registered for any first character would make every plain scalar a candidate.
 _FAST_PLAIN = None not in Resolver.yaml_implicit_resolvers
+
+
+class _EveryCharacter:
+    """Holds every character: no plain scalar takes the fast path (see ``_FAST_PLAIN``)."""
+
+    def __contains__(self, char: object) -> bool:
+        return True
+
+
+_EVERY_CHARACTER = _EveryCharacter()
 
 # Event kinds, by class name: robust when the yaml module was imported twice (the C
 # extension keeps the first import's event classes).
@@ -200,14 +211,15 @@ class _Composer:
         by_offset = self.line_starts is not None
         new_node = object.__new__
         kinds = _KIND_BY_CLASS
-        slow_start = _SLOW_START if _FAST_PLAIN else None
+        scalar_event = yaml.events.ScalarEvent
+        slow_start = _SLOW_START if _FAST_PLAIN else _EVERY_CHARACTER
+        join = "".join
         resolve = _RESOLVER.resolve
         scalar_class = yaml.ScalarNode
         Scalar, Sequence, Mapping = ScalarNode, SequenceNode, MappingNode
         str_tag = _STR_TAG
         # Anchor name → (node, plain data); the data of an open collection is None.
         anchors: dict[str, tuple[AnyNode, Any]] = {}
-        typed: dict[str, tuple[str, Any]] = {}  # plain text → (PyYAML's tag, our value)
         tagged = False  # an explicit tag was written: key checks look at every key's tag
         # The open collections: (node, children, plains, anchor) of each; ``children`` and
         # ``plains`` are the current collection's (a mapping's alternate keys and values).
@@ -218,14 +230,18 @@ class _Composer:
         pappend = plains.append
         while True:
             event = get()
-            kind = kinds.get(type(event))
-            if kind is None:
-                kind = _KIND[type(event).__name__]
+            cls = type(event)
+            if cls is scalar_event:
+                kind = _SCALAR
+            else:
+                kind = kinds.get(cls)
+                if kind is None:
+                    kind = _KIND[cls.__name__]
             if kind == _SCALAR:
                 text = event.value
                 tag = event.tag
                 style = event.style or None
-                if tag is None and (style is not None or (slow_start is not None and text and text[0] not in slow_start)):
+                if tag is None and (style is not None or (text and text[0] not in slow_start)):
                     # Quoted, block, or plain and surely a string: PyYAML's tag is str and
                     # so is the value.
                     tag = str_tag
@@ -233,10 +249,7 @@ class _Composer:
                 elif tag is None:
                     # Plain, maybe not a string ("1", "true", "~"): PyYAML's resolver for
                     # the tag, YAML 1.2 for the value; the same few texts recur in a file.
-                    known = typed.get(text)
-                    if known is None:
-                        known = typed[text] = (resolve(scalar_class, text, event.implicit), resolve_plain(text))
-                    tag, value = known
+                    tag, value = _typed_plain(text) if len(text) <= _MEMO_TEXT else _type_plain(text)
                     if tag not in STANDARD_TAGS:  # PyYAML resolves '!', '&' and '*' to !!yaml
                         self._custom_tag(tag, event.start_mark)
                 else:
@@ -318,7 +331,20 @@ class _Composer:
                 else:
                     node._raw_end = event.end_mark
                 if kind == _MAP_END:
-                    value = self._close_mapping(node, children, plains, tagged)
+                    # The keys and values came in turn; pair them, and the plain data too.
+                    it = iter(children)
+                    node.pairs = list(zip(it, it))
+                    it = iter(plains)
+                    try:
+                        value = dict(zip(it, it))  # TypeError: a mapping or a list as a key
+                        join(value)  # TypeError unless every key is a string (most mappings)
+                    except TypeError:
+                        value = self._close_mapping(node, plains)
+                    else:
+                        # The last of equal string keys wins at the first one's place, as in
+                        # to_python; no two equal keys and no '<<': nothing to report.
+                        if tagged or len(value) != len(node.pairs) or "<<" in value:
+                            self._check_keys(node)
                     if anchor is not None:
                         anchors[anchor] = (node, value)
                 else:
@@ -353,23 +379,10 @@ class _Composer:
             f"tag {tag!r} is not a standard YAML tag; it is not constructed",
             "remove the tag and write plain data"))
 
-    def _close_mapping(self, mapping: MappingNode, flat: list[Any], plains: list[Any], tagged: bool) -> Any:
-        """Pair the keys and values of a finished mapping, check its keys and return its
-        plain data."""
-        it = iter(flat)
-        pairs = mapping.pairs = list(zip(it, it))
-        it = iter(plains)
-        try:
-            data = dict(zip(it, it))  # TypeError: a mapping or a list as a key
-            "".join(data)  # TypeError unless every key is a string (the common case)
-        except TypeError:
-            self._check_keys(mapping)
-            return _plain_mapping(pairs, plains[1::2])
-        # Every key a string: the last of duplicates wins at the first one's place, as in
-        # ``to_python``. No two equal keys and no '<<': nothing for the key checks.
-        if len(data) != len(pairs) or tagged or "<<" in data:
-            self._check_keys(mapping)
-        return data
+    def _close_mapping(self, mapping: MappingNode, plains: list[Any]) -> Any:
+        """Check the keys of a mapping with a key that is not a string; its plain data."""
+        self._check_keys(mapping)
+        return _plain_mapping(mapping.pairs, plains[1::2])
 
     def _check_keys(self, mapping: MappingNode) -> None:
         first: dict[Any, ScalarNode] = {}
@@ -420,6 +433,16 @@ def _complex_key(path: str, mapping: MappingNode, key: AnyNode) -> Diagnostic:
     start = key.start
     return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 1),
                             f"a key here is a {kind}; Attune's keys are strings", "write the key as a plain string")
+
+
+def _type_plain(text: str) -> tuple[str, Any]:
+    """PyYAML's tag (YAML 1.1) and our value (YAML 1.2) of an untagged plain scalar."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)), resolve_plain(text)
+
+
+# The same few texts ("1", "true", "30", "~") recur in every file: remembered, when short.
+_MEMO_TEXT = 40
+_typed_plain = functools.lru_cache(maxsize=2048)(_type_plain)
 
 
 def _scalar_value(tag: str, text: str, style: str | None) -> Any:
