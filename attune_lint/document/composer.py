@@ -298,6 +298,7 @@ class _Composer:
                     node = new_node(Mapping)
                     node.pairs = []
                     node._index = None
+                    node._string_keys = False
                     new_plain: Any = None
                 else:
                     node = new_node(Sequence)

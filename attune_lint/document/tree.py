@@ -126,28 +126,37 @@ class MappingNode(Node):
     pairs: list[tuple["AnyNode", "AnyNode"]] = field(default_factory=list)
     flow: bool = False
     _index: "dict[str, tuple[ScalarNode, AnyNode]] | None" = field(default=None, repr=False)
+    _string_keys: bool = field(default=False, repr=False)  # every key a string (known with _index)
 
     def _lookup(self) -> "dict[str, tuple[ScalarNode, AnyNode]]":
         # Built on first use: rules look keys up hundreds of thousands of times a run.
-        if self._index is None:
-            index: dict[str, tuple[ScalarNode, AnyNode]] = {}
+        index = self._index
+        if index is None:
+            index = {}
             for k, v in self.pairs:
                 if isinstance(k, ScalarNode) and isinstance(k.value, str):
                     index[k.value] = (k, v)  # the last duplicate wins, as YAML loaders keep it
+            self._string_keys = len(index) == len(self.pairs) or all(
+                isinstance(k, ScalarNode) and isinstance(k.value, str) for k, _ in self.pairs)
             self._index = index
-        return self._index
+        return index
 
     def get(self, key: str) -> "AnyNode | None":
         """The value of the *last* pair with this key, as YAML loaders keep it."""
-        found = self._lookup().get(key)
+        index = self._index
+        found = (index if index is not None else self._lookup()).get(key)
         return found[1] if found is not None else None
 
     def key_node(self, key: str) -> "ScalarNode | None":
-        found = self._lookup().get(key)
+        index = self._index
+        found = (index if index is not None else self._lookup()).get(key)
         return found[0] if found is not None else None
 
     def items(self) -> Iterator[tuple["ScalarNode", "AnyNode"]]:
         """Pairs with scalar keys, last duplicate winning, in first-seen order."""
+        index = self._index if self._index is not None else self._lookup()
+        if self._string_keys:
+            return iter(index.values())  # the same pairs, already deduplicated (most mappings)
         latest: dict[Any, tuple[ScalarNode, AnyNode]] = {}
         for k, v in self.pairs:
             if isinstance(k, ScalarNode):
