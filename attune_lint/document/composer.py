@@ -154,7 +154,7 @@ class _Composer:
 
     def run(self) -> Composition:
         get = self.get
-        kind = _KIND[type(get()).__name__]  # the stream start
+        get()  # the stream start
         while True:
             kind = _KIND[type(get()).__name__]
             if kind == _STREAM_END:
@@ -218,7 +218,7 @@ class _Composer:
         scalar_class = yaml.ScalarNode
         Scalar, Sequence, Mapping = ScalarNode, SequenceNode, MappingNode
         str_tag = _STR_TAG
-        # Anchor name → (node, plain data); the data of an open collection is None.
+        # Anchor name → (node, plain data); an open mapping's data is None (not made yet).
         anchors: dict[str, tuple[AnyNode, Any]] = {}
         tagged = False  # an explicit tag was written: key checks look at every key's tag
         # The open collections: (node, children, plains, anchor) of each; ``children`` and

@@ -228,10 +228,11 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-# The composer (``composer.py``) builds the tree from the parser's events without recursion,
-# so any depth of nesting composes on the ordinary stack; whatever is deeper than the
-# platform reads is reported as ``TooDeep``. The count below is a cheap upper bound of
-# the flow nesting, for ``_deep_flow``.
+# The composer (``composer.py``) builds the tree from the parser's events without recursion
+# (libyaml's own composer recursed once per level on the C stack and crashed the interpreter
+# on a deep enough file), so any nesting composes on the ordinary stack, and whatever is
+# deeper than the platform reads is reported as ``TooDeep``. Only a file with more openers
+# than this (a cheap upper bound of its depth) is scanned by ``_deep_flow`` first.
 _DEEP_ENOUGH_TO_CHECK = 5_000
 
 
@@ -243,7 +244,7 @@ def _too_deep(display_path: str, start: Mark) -> Diagnostic:
         "flatten the data")
 
 
-def _compose_all(text: str, display_path: str) -> Composition:
+def _compose_all(text: str, display_path: str = "") -> Composition:
     openers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
     if openers > _DEEP_ENOUGH_TO_CHECK:
         deep = _deep_flow(text)

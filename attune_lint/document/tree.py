@@ -1,7 +1,7 @@
 """A YAML tree whose every node knows where it stands in the file.
 
-Built from PyYAML's composer (libyaml's C composer when available), never from its
-constructor: no tag is ever turned into a Python object. Plain scalars are typed with the
+Built from PyYAML's parser events (libyaml's when available) by ``composer.py``, never by
+PyYAML's constructor: no tag is ever turned into a Python object. Plain scalars are typed with the
 YAML 1.2 core schema, as Attune's Rust parser (serde_yaml) reads them, not with PyYAML's
 YAML 1.1 rules (where ``yes`` is a boolean and ``1_000`` an integer).
 """
