@@ -444,3 +444,27 @@ def test_marks_are_made_on_first_use_and_stay() -> None:
     assert first == Mark(2, 6, 8) and node.start is first
     assert node.end == Mark(2, 12, 14)
     assert (node.items[1].start.line, node.items[1].start.column) == (2, 10)
+
+
+def test_events_of_a_second_import_of_yaml_are_understood() -> None:
+    """The C extension keeps the event classes of the first import of ``yaml``: events are
+    told apart by their class names when their classes are not this import's."""
+    import attune_lint.document.composer as composer
+
+    foreign = {cls: type(cls.__name__, (cls,), {}) for cls in (
+        yaml.events.ScalarEvent, yaml.events.MappingStartEvent, yaml.events.MappingEndEvent,
+        yaml.events.SequenceStartEvent, yaml.events.SequenceEndEvent, yaml.events.AliasEvent,
+        yaml.events.DocumentStartEvent, yaml.events.DocumentEndEvent,
+        yaml.events.StreamStartEvent, yaml.events.StreamEndEvent)}
+
+    class Foreign(yaml.SafeLoader):
+        def get_event(self) -> Any:
+            event = super().get_event()
+            event.__class__ = foreign[type(event)]
+            return event
+
+    text = TRICKY["aliases"] + "f: [1, {g: !!str 2}]\n"
+    built = composer.compose(Foreign, text, "f.yaml")
+    expected = load_yaml_text(text, "f.yaml")
+    _compare_trees(built.root, expected.root)
+    assert built.data == expected.data
