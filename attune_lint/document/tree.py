@@ -88,11 +88,12 @@ class Node:
         # Only reached when a slot is unset: ``start`` or ``end`` not made yet.
         if name == "start" or name == "end":
             raw = self._raw_start if name == "start" else self._raw_end
-            if raw is not None:
-                mark = _new_tuple(Mark, (raw.line + 1, raw.column + 1, raw.index))
-                setattr(self, name, mark)
-                setattr(self, "_raw_start" if name == "start" else "_raw_end", None)
-                return mark
+            if raw is None:  # made meanwhile by another thread, or truly unset
+                return object.__getattribute__(self, name)
+            mark = _new_tuple(Mark, (raw.line + 1, raw.column + 1, raw.index))
+            setattr(self, name, mark)
+            setattr(self, "_raw_start" if name == "start" else "_raw_end", None)
+            return mark
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
