@@ -220,6 +220,7 @@ class _Composer:
         str_tag = _STR_TAG
         # Anchor name → (node, plain data); an open mapping's data is None (not made yet).
         anchors: dict[str, tuple[AnyNode, Any]] = {}
+        open_anchors: set[str] = set()  # of the open collections: an alias to one is recursive
         tagged = False  # an explicit tag was written: key checks look at every key's tag
         # The open collections: (node, children, plains, anchor) of each; ``children`` and
         # ``plains`` are the current collection's (a mapping's alternate keys and values).
@@ -315,6 +316,7 @@ class _Composer:
                 node.flow = bool(event.flow_style)
                 if anchor is not None:
                     anchors[anchor] = (node, new_plain)
+                    open_anchors.add(anchor)
                 stack.append((node, children, plains, anchor))
                 if kind == _MAP_START:
                     children = node.pairs  # alternate keys and values until the end
@@ -327,6 +329,8 @@ class _Composer:
                 continue
             elif kind == _SEQ_END or kind == _MAP_END:
                 node, parent_children, parent_plains, anchor = stack.pop()
+                if anchor is not None:
+                    open_anchors.discard(anchor)
                 if by_offset:
                     node.end = self._mark(event.end_mark)
                 else:
@@ -355,9 +359,12 @@ class _Composer:
                 append = children.append
                 pappend = plains.append
             elif kind == _ALIAS:
-                self._check_alias(event)
-                node, value = anchors[event.anchor]
-                if any(open_node is node for open_node, _, _, _ in stack):
+                anchor = event.anchor
+                known = anchors.get(anchor)
+                if known is None:
+                    self._check_alias(event)  # raises: an undefined alias
+                node, value = known
+                if anchor in open_anchors:
                     result.problem = RecursiveAlias(node.start)
                     self._skip_document()
                     return
