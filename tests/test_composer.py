@@ -468,3 +468,16 @@ def test_events_of_a_second_import_of_yaml_are_understood() -> None:
     expected = load_yaml_text(text, "f.yaml")
     _compare_trees(built.root, expected.root)
     assert built.data == expected.data
+
+
+def test_the_composer_sets_every_field_of_the_nodes() -> None:
+    """The composer fills nodes slot by slot, without their __init__: a field added to the
+    node classes must be set there too, or reading it fails."""
+    import dataclasses
+
+    from attune_lint.document.tree import walk
+
+    for text in (TRICKY["aliases"], TRICKY["flow"], TRICKY["crlf"], TRICKY["cr-only"]):
+        for node in walk(load_yaml_text(text, "f.yaml").root):
+            for item in dataclasses.fields(node):
+                getattr(node, item.name)
