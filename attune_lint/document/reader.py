@@ -1,25 +1,23 @@
 """Read a file and compose its YAML into a positioned tree, reporting what is wrong.
 
 One loader for everything (CLI, pytest, pre-commit, registrar). It never constructs
-arbitrary tags: PyYAML is used only up to its composer.
+arbitrary tags: PyYAML is used only up to its parser (``composer.py`` builds the tree).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import yaml
-from yaml.resolver import Resolver
 
 from attune_lint.diagnostics import Diagnostic, Span
 from attune_lint.files import FileTooLarge, read_regular
 from attune_lint.limits import DEFAULT_MAX_FILE_SIZE, MAX_EXPANDED_NODES, MAX_NESTING
 from attune_lint.document import rules as R
+from attune_lint.document.composer import Composition, RecursiveAlias, TooDeep, compose
 from attune_lint.document.tree import (
-    STANDARD_TAGS,
-    YAML_TAG,
     AnyNode,
     MappingNode,
     Mark,
@@ -27,20 +25,12 @@ from attune_lint.document.tree import (
     SequenceNode,
     TEXT_PER_NODE,
     expanded_size,
-    resolve_plain,
     to_python,
 )
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_T = TypeVar("_T")
-_RESOLVER = Resolver()
 _LEADING_WS = re.compile(r"^[ \t]*")
-
-
-# Characters PyYAML counts as line breaks besides "\n"; editors, GitHub and SARIF readers do
-# not, so positions are then computed from character offsets instead.
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
 def source_lines(text: str) -> list[str]:
@@ -167,7 +157,7 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
     source = SourceFile(display_path, text, has_bom)
     tab_lines = _tab_indented_lines(text)
     try:
-        documents = _compose_all(text)
+        composition = _compose_all(text, display_path)
     except TooDeep as exc:
         findings.append(_too_deep(display_path, exc.start))
         return YamlDocument(display_path, source, None, findings)
@@ -189,39 +179,34 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
                                     "document is nested too deeply to be read"))
         return YamlDocument(display_path, source, None, findings)
 
-    if not documents or _is_empty(documents[0]):
+    if composition.empty:
         findings.append(R.EMPTY_FILE.at(display_path, Span(1, 1, 1, 1), "file holds no YAML document",
                                         "an Attune file is a mapping of keys"))
         return YamlDocument(display_path, source, None, findings)
-    for extra in documents[1:]:
-        mark = extra.start_mark
+    if composition.second_start is not None:
+        mark = composition.second_start  # PyYAML's line count, as this finding always had
         findings.append(R.MULTIPLE_DOCUMENTS.at(
             display_path, Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 4),
             "file holds more than one YAML document; Attune reads exactly one",
             "keep one document per file (remove the '---' separator and what follows)"))
-        break
 
-    converter = _Converter(display_path, text)
-    try:
-        root = converter.convert(documents[0])
-    except TooDeep as exc:
-        findings.append(_too_deep(display_path, exc.start))
+    problem = composition.problem
+    if isinstance(problem, TooDeep):
+        findings.append(_too_deep(display_path, problem.start))
         return YamlDocument(display_path, source, None, findings)
-    except RecursiveAlias as exc:
+    if isinstance(problem, RecursiveAlias):
         findings.append(R.ALIAS_BOMB.at(
-            display_path, Span(exc.start.line, exc.start.column, exc.start.line, exc.start.column + 1),
+            display_path, Span(problem.start.line, problem.start.column, problem.start.line, problem.start.column + 1),
             "an alias inside the node its anchor names makes the document contain itself; "
             "the platform's YAML reader cannot read it",
             "write the data out instead of referring back to an enclosing anchor"))
         return YamlDocument(display_path, source, None, findings)
-    except RecursionError:
-        findings.append(R.SYNTAX.at(display_path, Span(1, 1, 1, 2),
-                                    "document is nested too deeply to be read"))
-        return YamlDocument(display_path, source, None, findings)
-    findings.extend(converter.findings)
+    root = composition.root
+    assert root is not None
+    findings.extend(composition.findings)
     findings.extend(_tab_findings(tab_lines, root, display_path))
 
-    if converter.has_alias and expanded_size(root, limit=MAX_EXPANDED_NODES + 1) > MAX_EXPANDED_NODES:
+    if composition.has_alias and expanded_size(root, limit=MAX_EXPANDED_NODES + 1) > MAX_EXPANDED_NODES:
         findings.append(R.ALIAS_BOMB.at(
             display_path, root.span,
             f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes "
@@ -233,7 +218,8 @@ def load_yaml_text(text: str, display_path: str) -> YamlDocument:
         findings.append(R.ROOT_NOT_MAPPING.at(
             display_path, Span(root.start.line, root.start.column, root.start.line, root.start.column + 1),
             f"the top level of the file is {kind}, not a mapping of keys"))
-    return YamlDocument(display_path, source, root, findings)
+    data = composition.data if isinstance(root, MappingNode) else None
+    return YamlDocument(display_path, source, root, findings, data)
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -242,14 +228,12 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-# libyaml's composer (through PyYAML's C extension) recurses once per nesting level on the
-# C stack, with no limit of its own: a 100 KB file of "[[[[..." crashes the interpreter
-# (a segmentation fault, no diagnostic). Files that could nest that deep are composed on a
-# thread with a stack large enough for any file the size limit lets through (about 300 bytes
-# a level; 1 MiB of brackets is 0.5 million levels); the converter then reports whatever
-# is deeper than the platform reads. The counts below are a cheap upper bound.
+# The composer (``composer.py``) builds the tree from the parser's events without recursion
+# (libyaml's own composer recursed once per level on the C stack and crashed the interpreter
+# on a deep enough file), so any nesting composes on the ordinary stack, and whatever is
+# deeper than the platform reads is reported as ``TooDeep``. Only a file with more openers
+# than this (a cheap upper bound of its depth) is scanned by ``_deep_flow`` first.
 _DEEP_ENOUGH_TO_CHECK = 5_000
-_BIG_STACK = 512 * 1024 * 1024
 
 
 def _too_deep(display_path: str, start: Mark) -> Diagnostic:
@@ -260,14 +244,13 @@ def _too_deep(display_path: str, start: Mark) -> Diagnostic:
         "flatten the data")
 
 
-def _compose_all(text: str) -> list[Any]:
+def _compose_all(text: str, display_path: str = "") -> Composition:
     openers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
-    if openers <= _DEEP_ENOUGH_TO_CHECK:
-        return _compose_here(text)
-    deep = _deep_flow(text)
-    if deep is not None:
-        raise TooDeep(deep)
-    return _on_big_stack(lambda: _compose_here(text))
+    if openers > _DEEP_ENOUGH_TO_CHECK:
+        deep = _deep_flow(text)
+        if deep is not None:
+            raise TooDeep(deep)
+    return compose(_Loader, text, display_path)
 
 
 # libyaml's scanner also takes time quadratic in the depth of flow collections (a 500 KB
@@ -301,47 +284,6 @@ def _deep_flow(text: str) -> Mark | None:
             line += 1
             line_start = token.end()
     return None
-
-
-def _on_big_stack(work: Callable[[], _T]) -> _T:
-    """``work()`` on a thread with a ``_BIG_STACK`` stack (virtual memory: only the pages
-    the recursion touches are used); its exception, if any, is raised here."""
-    import threading
-
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller as it is
-            outcome["error"] = exc
-
-    previous = threading.stack_size()
-    threading.stack_size(_BIG_STACK)  # for the next thread only: restored at once
-    try:
-        thread = threading.Thread(target=run, name="attune-lint-compose")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def _compose_here(text: str) -> list[Any]:
-    loader = _Loader(text)
-    try:
-        documents = []
-        while loader.check_node():
-            documents.append(loader.get_node())
-        return documents
-    finally:
-        loader.dispose()
-
-
-def _is_empty(node: Any) -> bool:
-    return node.id == "scalar" and node.tag == YAML_TAG + "null" and node.value in ("", "~", "null")
 
 
 def _syntax_findings(exc: yaml.MarkedYAMLError, path: str, tab_lines: dict[int, int],
@@ -406,144 +348,3 @@ def _block_scalar_lines(root: AnyNode) -> set[int]:
     return lines
 
 
-class TooDeep(Exception):
-    """A collection nested deeper than the platform's YAML reader goes."""
-
-    def __init__(self, start: Mark) -> None:
-        super().__init__(start)
-        self.start = start
-
-
-class RecursiveAlias(Exception):
-    """An alias inside the node its anchor names: the tree would contain itself."""
-
-    def __init__(self, start: Mark) -> None:
-        super().__init__(start)
-        self.start = start
-
-
-class _Converter:
-    """PyYAML nodes → positioned nodes, reporting duplicate keys, tags and merge keys."""
-
-    def __init__(self, path: str, text: str = "") -> None:
-        self.path = path
-        self.findings: list[Diagnostic] = []
-        self.has_alias = False
-        self._done: dict[int, AnyNode] = {}
-        self._open: set[int] = set()
-        self._mark = _mark
-        if any(br in text.replace("\r\n", "\n") for br in _OTHER_BREAKS):
-            starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-            self._mark = lambda mark: _mark_by_offset(mark, starts)
-
-    def convert(self, node: Any, depth: int = 1) -> AnyNode:
-        known = self._done.get(id(node))
-        if known is not None:
-            if id(node) in self._open:
-                raise RecursiveAlias(known.start)
-            self.has_alias = True
-            return known
-        start, end = self._mark(node.start_mark), self._mark(node.end_mark)
-        if node.tag and node.tag not in STANDARD_TAGS:
-            self.findings.append(R.CUSTOM_TAG.at(
-                self.path, Span(start.line, start.column, start.line, start.column + 1),
-                f"tag {node.tag!r} is not a standard YAML tag; it is not constructed",
-                "remove the tag and write plain data"))
-        # ``node.id`` rather than isinstance: robust when the yaml module was imported twice
-        # (the C extension keeps the first import's node classes).
-        if node.id == "scalar":
-            result: AnyNode = ScalarNode(start, end, node.tag, value=_scalar_value(node),
-                                         text=node.value, style=node.style or None)
-            self._done[id(node)] = result
-            return result
-        if depth > MAX_NESTING:
-            raise TooDeep(start)
-        self._open.add(id(node))  # until its children are converted: an alias to it is recursive
-        if node.id == "sequence":
-            seq = SequenceNode(start, end, node.tag, flow=bool(node.flow_style))
-            self._done[id(node)] = seq
-            seq.items = [self.convert(item, depth + 1) for item in node.value]
-            self._open.discard(id(node))
-            return seq
-        mapping = MappingNode(start, end, node.tag, flow=bool(node.flow_style))
-        self._done[id(node)] = mapping
-        mapping.pairs = [(self.convert(k, depth + 1), self.convert(v, depth + 1)) for k, v in node.value]
-        self._open.discard(id(node))
-        self._check_keys(mapping)
-        return mapping
-
-    def _check_keys(self, mapping: MappingNode) -> None:
-        first: dict[Any, ScalarNode] = {}
-        for key, _ in mapping.pairs:
-            if not isinstance(key, ScalarNode):
-                self.findings.append(_complex_key(self.path, mapping, key))
-                continue
-            if key.tag == YAML_TAG + "merge":
-                self.findings.append(R.MERGE_KEY.at(
-                    self.path, key.span,
-                    "merge key '<<' is not applied by Attune's YAML parser; the merged fields are lost",
-                    "write the fields out instead of merging them"))
-                continue
-            marker = (type(key.value).__name__, key.value)
-            earlier = first.get(marker)
-            if earlier is None:
-                first[marker] = key
-                continue
-            self.findings.append(R.DUPLICATE_KEY.at(
-                self.path, key.span,
-                f"duplicate key {key.text!r}: the value at line {earlier.start.line} is silently replaced by this one",
-                "remove one of the two keys",
-                related=((self.path, earlier.span, "first defined here"),)))
-
-
-def _complex_key(path: str, mapping: MappingNode, key: AnyNode) -> Diagnostic:
-    kind = "mapping" if isinstance(key, MappingNode) else "list"
-    if isinstance(key, MappingNode) and key.flow and mapping.flow:
-        # '{{ x }}' unquoted: a flow mapping whose only key is another flow mapping.
-        start = mapping.start
-        return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 2),
-                                "an unquoted '{{ ... }}' is read by YAML as a mapping, not as a template",
-                                "quote it: \"{{ ... }}\"")
-    start = key.start
-    return R.COMPLEX_KEY.at(path, Span(start.line, start.column, start.line, start.column + 1),
-                            f"a key here is a {kind}; Attune's keys are strings", "write the key as a plain string")
-
-
-def _mark_by_offset(mark: Any, line_starts: list[int]) -> Mark:
-    """Line and column from the character offset, counting "\n" breaks only."""
-    import bisect
-
-    line = bisect.bisect_right(line_starts, mark.index)
-    return Mark(line, mark.index - line_starts[line - 1] + 1, mark.index)
-
-
-def _mark(mark: Any) -> Mark:
-    return Mark(mark.line + 1, mark.column + 1, mark.index)
-
-
-_STR_TAG = YAML_TAG + "str"
-# First characters with which a plain scalar may resolve to something other than a string,
-# in YAML 1.1 (PyYAML's implicit tags) or 1.2 (ours): digits, signs, '.', '~', '<' (merge),
-# '=' (value) and the initials of true/false/yes/no/on/off/null.
-_NON_STRING_START = frozenset("0123456789+-.~<=yYnNtTfFoO")
-
-
-def _scalar_value(node: Any) -> Any:
-    text = node.value
-    plain = not node.style
-    if node.tag == _STR_TAG and (not plain or (text and text[0] not in _NON_STRING_START)):
-        # A string whose tag is the one the resolver would give anyway (most scalars):
-        # skip the resolver. An explicit '!!str' changes nothing here either.
-        return text
-    implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (plain, not plain))
-    if node.tag == implicit:
-        return resolve_plain(text) if plain else text
-    # An explicit standard tag: honour the few that change the type.
-    tag = node.tag[len(YAML_TAG):] if node.tag.startswith(YAML_TAG) else "str"
-    if tag == "null":
-        return None
-    if tag in ("int", "float", "bool"):
-        value = resolve_plain(text)
-        expected = {"int": int, "float": (int, float), "bool": bool}[tag]
-        return value if isinstance(value, expected) else text
-    return text

@@ -1,7 +1,7 @@
 """A YAML tree whose every node knows where it stands in the file.
 
-Built from PyYAML's composer (libyaml's C composer when available), never from its
-constructor: no tag is ever turned into a Python object. Plain scalars are typed with the
+Built from PyYAML's parser events (libyaml's when available) by ``composer.py``, never by
+PyYAML's constructor: no tag is ever turned into a Python object. Plain scalars are typed with the
 YAML 1.2 core schema, as Attune's Rust parser (serde_yaml) reads them, not with PyYAML's
 YAML 1.1 rules (where ``yes`` is a boolean and ``1_000`` an integer).
 """
@@ -69,12 +69,32 @@ class Mark(NamedTuple):
     index: int
 
 
-@dataclass(eq=False)
+_new_tuple = tuple.__new__
+
+
+@dataclass(eq=False, slots=True)
 class Node:
     start: Mark
     end: Mark
     tag: str
     anchor_of: "Node | None" = field(default=None, repr=False)
+    # A node the composer built may leave ``start`` and ``end`` unset and keep the parser's
+    # marks (0-based) here instead: most nodes are never asked where they are, and two
+    # Marks per node were a tenth of loading. ``__getattr__`` makes the Mark on first use.
+    _raw_start: Any = field(default=None, repr=False, init=False)
+    _raw_end: Any = field(default=None, repr=False, init=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when a slot is unset: ``start`` or ``end`` not made yet.
+        if name == "start" or name == "end":
+            raw = self._raw_start if name == "start" else self._raw_end
+            if raw is None:  # made meanwhile by another thread, or truly unset
+                return object.__getattribute__(self, name)
+            mark = _new_tuple(Mark, (raw.line + 1, raw.column + 1, raw.index))
+            setattr(self, name, mark)
+            setattr(self, "_raw_start" if name == "start" else "_raw_end", None)
+            return mark
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def span(self) -> Span:
@@ -85,7 +105,7 @@ class Node:
         return self.tag not in STANDARD_TAGS
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScalarNode(Node):
     value: Any = None
     text: str = ""
@@ -96,39 +116,48 @@ class ScalarNode(Node):
         return self.style is None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SequenceNode(Node):
     items: list["AnyNode"] = field(default_factory=list)
     flow: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MappingNode(Node):
     pairs: list[tuple["AnyNode", "AnyNode"]] = field(default_factory=list)
     flow: bool = False
     _index: "dict[str, tuple[ScalarNode, AnyNode]] | None" = field(default=None, repr=False)
+    _string_keys: bool = field(default=False, repr=False)  # every key a string (known with _index)
 
     def _lookup(self) -> "dict[str, tuple[ScalarNode, AnyNode]]":
         # Built on first use: rules look keys up hundreds of thousands of times a run.
-        if self._index is None:
-            index: dict[str, tuple[ScalarNode, AnyNode]] = {}
+        index = self._index
+        if index is None:
+            index = {}
             for k, v in self.pairs:
                 if isinstance(k, ScalarNode) and isinstance(k.value, str):
                     index[k.value] = (k, v)  # the last duplicate wins, as YAML loaders keep it
+            self._string_keys = len(index) == len(self.pairs) or all(
+                isinstance(k, ScalarNode) and isinstance(k.value, str) for k, _ in self.pairs)
             self._index = index
-        return self._index
+        return index
 
     def get(self, key: str) -> "AnyNode | None":
         """The value of the *last* pair with this key, as YAML loaders keep it."""
-        found = self._lookup().get(key)
+        index = self._index
+        found = (index if index is not None else self._lookup()).get(key)
         return found[1] if found is not None else None
 
     def key_node(self, key: str) -> "ScalarNode | None":
-        found = self._lookup().get(key)
+        index = self._index
+        found = (index if index is not None else self._lookup()).get(key)
         return found[0] if found is not None else None
 
     def items(self) -> Iterator[tuple["ScalarNode", "AnyNode"]]:
         """Pairs with scalar keys, last duplicate winning, in first-seen order."""
+        index = self._index if self._index is not None else self._lookup()
+        if self._string_keys:
+            return iter(index.values())  # the same pairs, already deduplicated (most mappings)
         latest: dict[Any, tuple[ScalarNode, AnyNode]] = {}
         for k, v in self.pairs:
             if isinstance(k, ScalarNode):
