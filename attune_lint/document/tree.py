@@ -72,8 +72,15 @@ class Mark(NamedTuple):
 _new_tuple = tuple.__new__
 
 
+class _WeakReferable:
+    """Slotted classes take no weak reference unless a base names the slot (``weakref_slot``
+    is Python 3.11+): tests and tools watch trees being freed through weak references."""
+
+    __slots__ = ("__weakref__",)
+
+
 @dataclass(eq=False, slots=True)
-class Node:
+class Node(_WeakReferable):
     start: Mark
     end: Mark
     tag: str
