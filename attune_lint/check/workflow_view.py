@@ -7,7 +7,6 @@ it), so semantic rules can still look at the rest of the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Iterator, TypeGuard
 
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
@@ -48,11 +47,11 @@ class TaskView:
     transitions: list[Transition] = field(default_factory=list)
     subtasks: list["TaskView"] = field(default_factory=list)
 
-    @cached_property
-    def name(self) -> str | None:
-        if self.name_node is None or not isinstance(self.name_node.value, (str, int, float)):
-            return None
-        return str(self.name_node.value)
+    name: str | None = field(init=False, repr=False)  # from name_node, set once: rules ask often
+
+    def __post_init__(self) -> None:
+        value = self.name_node.value if self.name_node is not None else None
+        self.name = str(value) if isinstance(value, (str, int, float)) else None
 
     @property
     def type(self) -> str:
@@ -228,14 +227,17 @@ class RenderedString:
     where: str  # human path, e.g. "tasks[1].next[0].when"
     task: TaskView | None = None  # None for output_map
 
-    @cached_property
-    def value(self) -> str:
-        return self.node.value if isinstance(self.node.value, str) else ""
+    # Derived from node and role once (rules read them for every string): the string itself
+    # ("" for a non-string), and whether it is a ``when`` without any ``{{``, which the
+    # platform evaluates as a whole expression.
+    value: str = field(init=False, repr=False, compare=False)
+    bare_expression: bool = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def bare_expression(self) -> bool:
-        """A ``when`` without any ``{{``: the platform evaluates the whole string."""
-        return self.role in (TASK_WHEN, TRANSITION_WHEN) and "{{" not in self.value and bool(self.value.strip())
+    def __post_init__(self) -> None:
+        value = self.node.value if isinstance(self.node.value, str) else ""
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "bare_expression",
+                           self.role in (TASK_WHEN, TRANSITION_WHEN) and "{{" not in value and bool(value.strip()))
 
 
 def rendered_strings(view: WorkflowView) -> Iterator[RenderedString]:

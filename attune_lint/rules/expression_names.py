@@ -20,16 +20,18 @@ the strings ``check.workflow_view.rendered_strings`` finds. What is in scope (at
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, arity_problem, collect, name_hint, unknown_function_hint
+from attune_lint.expressions.names import Names
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rule import Rule
 from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
 from attune_lint.check.workflow_view import ITERATE_CACHE, OUTPUT_MAP, TRANSITION_ROLES, WITH_ITEMS, RenderedString
-from attune_lint.rules.templates import Expression, Locator, rendered_expressions
+from attune_lint.rules.templates import Expression, Locator, parse_cached, rendered_expressions
 
 UNKNOWN_FUNCTION = Rule(
     "AL450", "unknown-function", Severity.ERROR,
@@ -427,10 +429,19 @@ def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return closest(name, candidates, IDENTIFIER_CUTOFF)
 
 
+@lru_cache(maxsize=4096)
+def _names_of(text: str) -> Names:
+    """The names an expression reads and calls, remembered by its text (the same conditions
+    recur in every workflow); only read, never changed."""
+    expr = parse_cached(text).expr
+    assert expr is not None
+    return collect(expr)
+
+
 def _check_expression(path: str, scope: Scope, rendered: RenderedString, expression: Expression,
                       where: Locator) -> Iterator[Diagnostic]:
     assert expression.result.expr is not None
-    names = collect(expression.result.expr)
+    names = _names_of(expression.text)
 
     def span(start: int, end: int) -> Span:
         return where.span(expression.value_offset(start), expression.value_offset(end))

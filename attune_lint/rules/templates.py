@@ -216,18 +216,24 @@ def parse_cached(text: str) -> ParseResult:
     return try_parse(text)
 
 
-def rendered_expressions(ctx: CheckContext) -> list[tuple[RenderedString, list[Expression]]]:
+def rendered_expressions(ctx: CheckContext) -> list[tuple[RenderedString, tuple[Expression, ...]]]:
     """Every string of the file that the platform renders, with its expressions: found and
     parsed once per file for the template rules and the name rules."""
     return ctx.shared("rendered_expressions",
                       lambda: [(rendered, expressions_of(rendered)) for rendered in rendered_strings(ctx.view)])
 
 
-def expressions_of(rendered: RenderedString) -> list[Expression]:
-    value = rendered.value
-    if rendered.bare_expression:
-        return [Expression(value, 0, parse_cached(value))]
-    return [Expression(b.expression, b.expr_start, parse_cached(b.expression)) for b in find_blocks(value)]
+def expressions_of(rendered: RenderedString) -> tuple[Expression, ...]:
+    return _expressions(rendered.value, rendered.bare_expression)
+
+
+@lru_cache(maxsize=4096)
+def _expressions(value: str, bare: bool) -> tuple[Expression, ...]:
+    """The expressions of a string, remembered: the same conditions and templates recur in
+    every workflow of a repository ("{{ succeeded() }}"), and Expressions never change."""
+    if bare:
+        return (Expression(value, 0, parse_cached(value)),)
+    return tuple(Expression(b.expression, b.expr_start, parse_cached(b.expression)) for b in find_blocks(value))
 
 
 # -- positions ------------------------------------------------------------------------------
@@ -258,7 +264,7 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
 
 
 def check_string(path: str, source_text: str, rendered: RenderedString,
-                 expressions: list[Expression]) -> Iterator[Diagnostic]:
+                 expressions: tuple[Expression, ...]) -> Iterator[Diagnostic]:
     """The template findings of one rendered string (``expressions``: its ``expressions_of``)."""
     value = rendered.value
     where = Locator(source_text, rendered.node)
