@@ -265,11 +265,14 @@ def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: 
     """Load, check and reduce one pack (or the share's lone files and missing paths);
     ``files``: how many the share holds in all."""
     with gc_paused():
-        workspace = load_workspace(paths, settings)
+        # Diagnostics, targets and sources only leave this function: a pack of which only
+        # some files are checked reads only the action files they need.
+        workspace = load_workspace(paths, settings, needed_context=True)
         workspace.run_files = files
         result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
         for pack in workspace.packs:
-            interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))
+            if not pack.partial:  # a partial pack's actions are not its interface
+                interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))
         result.outlines.extend(outlines_of(workspace))
         _add_neighbours(workspace, share.pack_roots, settings.max_file_size, interfaces)
         if share.only is not None:

@@ -22,9 +22,12 @@ def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
                      outlines=outlines_of(workspace))
 
 
-def load_workspace(paths: Sequence[Path | str], settings: Settings) -> Workspace:
-    """What a run checks: the files below ``paths``, less the excluded ones."""
-    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size))
+def load_workspace(paths: Sequence[Path | str], settings: Settings, needed_context: bool = False) -> Workspace:
+    """What a run checks: the files below ``paths``, less the excluded ones; with
+    ``needed_context``, of a pack only some of whose files are checked, only the action
+    files they need (``LoaderConfig.context_actions``)."""
+    config = LoaderConfig(max_file_size=settings.max_file_size, context_actions="needed" if needed_context else "all")
+    workspace = load_paths(list(paths), config)
     if settings.exclude:
         workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
     return workspace
