@@ -12,7 +12,6 @@ the final diagnostics, the loading problems and the source text of files with fi
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -166,6 +165,8 @@ def parse_shard(text: str) -> tuple[int, int]:
 def shard_of(pack_ref: str, count: int) -> int:
     """The shard (1 to ``count``) a pack belongs to: a stable hash of its ref (the same on
     every machine and Python version, unlike ``hash()``)."""
+    import hashlib  # here: only a sharded run needs it, and a one-file check starts faster without
+
     digest = hashlib.blake2b(pack_ref.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count + 1
 

@@ -16,7 +16,7 @@ A test compares both on the corpus, the examples and a generated corpus with mis
 Compiling costs about 40 ms a schema, as much as a one-file run's whole check; so the
 compiled code is generated ahead of time into ``compiled/<kind>.py``
 (``python -m attune_lint.schemas.generate``) and used while the schemas it records (their
-SHA-256, with this module's own text, which turns them into the variant) are the shipped
+checksum, with this module's own text, which turns them into the variant) are the shipped
 ones; otherwise, or without fastjsonschema, this compiles at run
 time (``fast_validity``) or leaves the file to jsonschema (``shipped_validity``).
 """
@@ -27,7 +27,7 @@ import importlib
 from functools import lru_cache
 from typing import Any, Callable
 
-from attune_lint.schemas.shipped import SCHEMA_FILES, schema, schemas_digest
+from attune_lint.schemas.shipped import SCHEMA_FILES, checksum, schema, schemas_digest
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 BASE = "https://attune-lint.dev/schemas/"
@@ -86,29 +86,25 @@ def ref_handlers() -> dict[str, Callable[[str], Any]]:
 def generation_digest() -> str:
     """What generated code is valid for: the shipped schemas and this module's text (the
     variant's rules); any change of either leaves the generated code unused."""
-    import hashlib
-
     try:
         with open(__file__, "rb") as handle:
             own = handle.read()
     except OSError:  # no source to compare with: never trust generated code
         return "unknown"
-    return hashlib.sha256(schemas_digest().encode() + b"\0" + own).hexdigest()
+    return schemas_digest() + "+" + checksum([own])
 
 
 @lru_cache(maxsize=None)
 def shipped_validity(kind: str) -> Callable[[Any], bool] | None:
     """``instance -> True when valid`` from the generated code of ``kind``; None when it is
-    missing, was generated from other schemas than the shipped ones, or fastjsonschema
-    (whose exception it raises) is not installed."""
+    missing or was generated from other schemas (or another fast.py) than the shipped ones."""
     try:
         module = importlib.import_module(f"attune_lint.schemas.compiled.{kind}")
-        import fastjsonschema
     except ImportError:
         return None
     if getattr(module, "GENERATED_FROM", None) != generation_digest():
         return None
-    return _validity(module.validate, fastjsonschema.JsonSchemaException)
+    return _validity(module.validate, module.JsonSchemaValueException)
 
 
 @lru_cache(maxsize=None)

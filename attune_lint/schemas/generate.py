@@ -28,6 +28,7 @@ def generated_source(kind: str) -> str:
 
     code = fastjsonschema.compile_to_code(variant(kind), handlers=ref_handlers(), use_formats=False)
     tree = ast.parse(code)
+    tree.body = [stmt for node in tree.body for stmt in _own_exceptions(node)]
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "JsonSchemaValueException":
             node.keywords = [ast.keyword("definition", ast.Constant(None)) if k.arg == "definition" else k
@@ -40,6 +41,29 @@ def generated_source(kind: str) -> str:
     return (HEADER.format(generator=f"fastjsonschema {fastjsonschema.VERSION}", kind=kind)
             + f"GENERATED_FROM = {generation_digest()!r}\n"
             + ast.unparse(tree) + f"\n\nvalidate = {entry}\n")
+
+
+# fastjsonschema's exception classes, as far as the generated code uses them: importing
+# fastjsonschema only for them would cost a one-file check about 2 ms.
+EXCEPTIONS = '''
+class JsonSchemaValueException(ValueError):
+    """The instance is not valid (the reason is not kept: only "valid or not" is asked)."""
+
+    def __init__(self, message, value=None, name=None, definition=None, rule=None):
+        super().__init__(message)
+
+
+JsonSchemaValuesException = JsonSchemaValueException
+'''
+
+
+def _own_exceptions(node: ast.stmt) -> list[ast.stmt]:
+    if isinstance(node, ast.ImportFrom) and node.module == "fastjsonschema":
+        names = {alias.name for alias in node.names}
+        if not names <= {"JsonSchemaValueException", "JsonSchemaValuesException"}:
+            raise RuntimeError(f"the generated code imports {sorted(names)} from fastjsonschema")
+        return ast.parse(EXCEPTIONS).body
+    return [node]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -135,11 +135,13 @@ def link_outside(path: Path, root: Path) -> str | None:
     return None
 
 
-def load_pack(root: Path, store: DocumentStore, checked: set[Path] | None = None) -> Pack:
+def load_pack(root: Path, store: DocumentStore, checked: set[Path] | None = None,
+              files: PackFiles | None = None) -> Pack:
     """The pack at ``root`` with its action files; with ``checked`` (the only files of the
     pack a run checks), only the action files their findings depend on, when that is
-    fewer (``context.needed_actions``; the pack is then ``partial``)."""
-    files = PackFiles.scan(root)
+    fewer (``context.needed_actions``; the pack is then ``partial``). ``files``: the
+    pack's listing when the caller has it."""
+    files = files or PackFiles.scan(root)
     manifest = store.get(files.manifest, root) if files.manifest.is_file() else None
     pack = Pack(root=root, manifest_path=files.manifest, manifest=manifest,
                 manifest_data=manifest.data if manifest is not None else {})
@@ -191,11 +193,13 @@ def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile |
                           document=document, pack=pack, action=action)
 
 
-def pack_workflows(pack: Pack, store: DocumentStore, wanted: set[Path] | None = None) -> list[LoadedWorkflow]:
+def pack_workflows(pack: Pack, store: DocumentStore, wanted: set[Path] | None = None,
+                   files: PackFiles | None = None) -> list[LoadedWorkflow]:
     """The workflows of a pack (those among ``wanted`` paths, when given): action-linked
     pairs first, then unlinked graph files and standalone files (as the platform's
-    workflow service would see them). Files not wanted are not read."""
-    files = PackFiles.scan(pack.root)
+    workflow service would see them). Files not wanted are not read. ``files``: the
+    pack's listing when the caller has it."""
+    files = files or PackFiles.scan(pack.root)
     result: list[LoadedWorkflow] = []
     linked: set[Path] = set()
 
@@ -243,11 +247,12 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> W
         workspace.problems.append(_missing_path(missing))
     for root in sorted(selection.packs):
         chosen = selection.packs[root]
-        pack = load_pack(root, store, chosen if config.context_actions == "needed" else None)
+        files = PackFiles.scan(root)  # listed once for the whole load of the pack
+        pack = load_pack(root, store, chosen if config.context_actions == "needed" else None, files)
         workspace.packs.append(pack)
         for folder, reason in discovery.unreadable_folders(root):
             workspace.problems.append(_unreadable_folder(folder, reason))
-        _add_pack_targets(workspace, pack, store, chosen)
+        _add_pack_targets(workspace, pack, store, chosen, files)
     for path in selection.lone_files:
         kind = discovery.classify(path)
         document = store.get(path)
@@ -276,14 +281,13 @@ def _norm(path: Path) -> Path:
 
 
 def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
-                      chosen: set[Path] | None) -> None:
+                      chosen: set[Path] | None, files: PackFiles) -> None:
     wanted = None if chosen is None else {_norm(p) for p in chosen}
     if wanted is not None and any(_norm(a.path) in wanted for a in pack.actions):
         # A changed action file re-checks the pack's workflows: the one it links and the
         # ones that call it (by its old or its new ref, so all of them).
-        files = PackFiles.scan(pack.root)
         wanted.update(_norm(p) for p in (*files.standalone, *files.graphs))
-    workflows = pack_workflows(pack, store, wanted)
+    workflows = pack_workflows(pack, store, wanted, files)
 
     def selected(path: Path) -> bool:
         return wanted is None or _norm(path) in wanted

@@ -3,11 +3,17 @@ shipped pack schema and ``schemas/fast.py``; do not edit. Used only while
 GENERATED_FROM matches them (``fast.shipped_validity``)."""
 # fmt: off
 # ruff: noqa
-GENERATED_FROM = 'a9ec1860329b5f5c9734f4438082a361670a959690b28300a0917a82bb93ccef'
+GENERATED_FROM = '3ecc0b1d:9755-fc1405ae:25732-a6f958cd:9074-bf5a8899:541+73e79d8f:5540'
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+
+class JsonSchemaValueException(ValueError):
+    """The instance is not valid (the reason is not kept: only "valid or not" is asked)."""
+
+    def __init__(self, message, value=None, name=None, definition=None, rule=None):
+        super().__init__(message)
+JsonSchemaValuesException = JsonSchemaValueException
 REGEX_PATTERNS = {'^[a-z][a-z0-9_-]+$': re.compile('^[a-z][a-z0-9_-]+\\Z'), '^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$': re.compile('^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?\\Z')}
 NoneType = type(None)
 
