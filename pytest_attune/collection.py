@@ -8,6 +8,7 @@ environment and must stay cheap while disabled.
 """
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -29,6 +30,13 @@ def norm(path: Path | str) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
 
 
+def file_key(path: Path | str) -> str:
+    """``norm(path)`` as text: how a ``PackCheck`` keys its files. A session holds a few
+    keys per file of every pack; a string is a fraction of a ``Path`` (which also keeps
+    its parts), and that is memory that grows with the number of packs."""
+    return os.path.normpath(os.path.abspath(path))
+
+
 @dataclass
 class PackCheck:
     """The lint of one pack root, and its findings sorted by file.
@@ -36,32 +44,49 @@ class PackCheck:
     It keeps diagnostics, refs and the source lines of findings, never trees: the run
     checked one pack at a time. The loaded pack and workflows (for the register items and
     the fixtures) are read again on first use, one pack at a time per session (``slot``).
+    Its files are keyed by ``file_key`` (text, one shared string per file); the methods
+    take a ``Path`` or a string.
     """
 
     root: Path
     name: str
     result: RunResult | None = None
     error: str | None = None  # the linter raised: a bug, shown on every item of the pack
-    by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per item-carrying file
-    own: dict[Path, list[Diagnostic]] = field(default_factory=dict)  # per file, as reported
-    action_refs: dict[Path, str] = field(default_factory=dict)
-    workflow_refs: dict[Path, list[str]] = field(default_factory=dict)  # per workflow file
-    pack_hosts: list[Path] = field(default_factory=list)  # files that carry pack-level findings
-    checked: set[Path] | None = None  # files the run checked (None: unknown, the lint failed)
+    by_file: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per item-carrying file
+    own: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per file, as reported
+    action_refs: dict[str, str] = field(default_factory=dict)
+    workflow_refs: dict[str, list[str]] = field(default_factory=dict)  # per workflow file
+    pack_hosts: list[str] = field(default_factory=list)  # files that carry pack-level findings
+    checked: set[str] | None = None  # files the run checked (None: unknown, the lint failed)
     in_shard: bool = True  # False: another shard's pack (--attune-shard): no items here
     # The session's one loaded pack: {"root": Path, "pack": Pack | None, "workflows": {...}}.
     slot: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def is_checked(self, path: Path) -> bool:
+    def is_checked(self, path: Path | str) -> bool:
         """False for files the project's ``exclude`` setting leaves out: they get no item."""
-        return self.checked is None or norm(path) in self.checked
+        return self.checked is None or file_key(path) in self.checked
 
-    def findings(self, path: Path, own: bool = False) -> list[Diagnostic]:
+    def findings(self, path: Path | str, own: bool = False) -> list[Diagnostic]:
         """The findings an item of ``path`` carries; ``own``: only those reported on it."""
-        return list((self.own if own else self.by_file).get(norm(path), ()))
+        return list((self.own if own else self.by_file).get(file_key(path), ()))
 
-    def refs(self, path: Path) -> list[str]:
-        return sorted(set(self.workflow_refs.get(norm(path), ())))
+    def refs(self, path: Path | str) -> list[str]:
+        return sorted(set(self.workflow_refs.get(file_key(path), ())))
+
+    def action_ref(self, path: Path | str) -> str | None:
+        """The ref of the action file ``path`` (None: not an action file, or no ref)."""
+        return self.action_refs.get(file_key(path))
+
+    @functools.cached_property
+    def mark(self) -> pytest.MarkDecorator:
+        """``attune_pack(name=...)``, one object shared by the pack's items."""
+        return pytest.mark.attune_pack(name=self.name)
+
+    @functools.cached_property
+    def pack_property(self) -> tuple[str, str]:
+        """``("attune_pack", name)``, one tuple shared by the pack's items (pytest copies the
+        item's ``user_properties`` into each of its reports, and keeps every report)."""
+        return ("attune_pack", self.name)
 
     def line_of(self, path: str, line: int) -> str:
         return self.result.line_of(path, line) if self.result is not None else ""
@@ -83,7 +108,7 @@ class PackCheck:
             return self.slot
         self.slot.clear()  # the previous pack's trees go before this one's are read
         loaded: dict[str, Any] = {"root": self.root, "pack": None,
-                                  "workflows": {p: [] for p in self.workflow_refs}}
+                                  "workflows": {Path(p): [] for p in self.workflow_refs}}
         if self.result is not None and self.error is None:
             from attune_lint.workspace.pack import LoaderConfig
             from attune_lint.workspace.workspace import load_paths
@@ -92,9 +117,9 @@ class PackCheck:
             loaded["pack"] = next((p for p in workspace.packs if norm(p.root) == self.root), None)
             for workflow in workspace.workflows:
                 path = norm(workflow.file.path)
-                if self.checked is None or path in self.checked:
+                if self.is_checked(path):
                     # what the run's checker stored on it: the file's findings as reported
-                    workflow.findings = list(self.own.get(path, ()))
+                    workflow.findings = self.findings(path, own=True)
                 loaded["workflows"].setdefault(path, []).append(workflow)
         self.slot.update(loaded)
         return self.slot
@@ -132,11 +157,11 @@ def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | Non
     return checks
 
 
-def _hosts(root: Path) -> list[Path]:
+def _hosts(root: Path) -> list[str]:
     from attune_lint.workspace.discovery import PackFiles
 
     files = PackFiles.scan(root)
-    return [norm(files.manifest)] if files.manifest.is_file() else [norm(p) for p in files.actions]
+    return [file_key(files.manifest)] if files.manifest.is_file() else [file_key(p) for p in files.actions]
 
 
 def _crashed(root: Path, error: str, slot: dict[str, Any]) -> PackCheck:
@@ -144,7 +169,7 @@ def _crashed(root: Path, error: str, slot: dict[str, Any]) -> PackCheck:
 
     files = PackFiles.scan(root)
     check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root), slot=slot)
-    check.workflow_refs = {norm(p): [] for p in (*files.standalone, *files.graphs)}
+    check.workflow_refs = {file_key(p): [] for p in (*files.standalone, *files.graphs)}
     return check
 
 
@@ -158,18 +183,26 @@ def _pack_share(root: Path, result: RunResult, slot: dict[str, Any]) -> PackChec
     """
     check = PackCheck(root=root, name=root.name, result=result, pack_hosts=_hosts(root), slot=slot)
     cwd = Path.cwd()  # the linter shows paths relative to it
-    by_display = {target.display: norm(target.path) for target in result.workspace.targets}
-    check.checked = {path for path in by_display.values() if _below(path, root)}
+    below = str(root).rstrip(os.sep) + os.sep
+    by_display = {target.display: file_key(target.path) for target in result.workspace.targets}
+    check.checked = {path for path in by_display.values() if path.startswith(below)}
+    # One string per file, whichever record names it.
+    shared = {path: path for path in check.checked}
+
+    def key(path: Path | str) -> str:
+        text = file_key(path)
+        return shared.setdefault(text, text)
+
     for outline in result.outlines:
         if norm(outline.root) == root:
             check.name = outline.ref
-            check.action_refs = {norm(path): ref for path, ref in outline.actions}
+            check.action_refs = {key(path): ref for path, ref in outline.actions}
             for path, ref in outline.workflows:
-                check.workflow_refs.setdefault(norm(path), []).append(ref)
+                check.workflow_refs.setdefault(key(path), []).append(ref)
     fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflow_refs) if check.workflow_refs else None)
     for diagnostic in result.diagnostics:
-        path = by_display.get(diagnostic.path) or norm(cwd / diagnostic.path)
-        if not _below(path, root):
+        path = by_display.get(diagnostic.path) or key(cwd / diagnostic.path)
+        if not path.startswith(below):
             continue
         check.own.setdefault(path, []).append(diagnostic)
         if path not in check.workflow_refs and path not in check.pack_hosts:
@@ -194,6 +227,8 @@ class AttuneSession:
         self.settings_note = ""
         self.checks: dict[Path, PackCheck] = {}
         self.loaded_slot: dict[str, Any] = {}  # the one pack whose trees are loaded (PackCheck.slot)
+        self.roots: dict[Path, Path] = {}  # each pack root's one Path object
+        self.marks: dict[str, pytest.MarkDecorator] = {"attune": pytest.mark.attune}  # shared by the items
         self.shard = _shard_option(config)
         self.item_kinds: list[ItemKind] = []
         self.collected = 0  # our items collected (here, or by an xdist worker)
@@ -238,7 +273,10 @@ class AttuneSession:
         if root is None:
             return None
         root = norm(root)
-        return root if self._is_pack(root) else None
+        if not self._is_pack(root):
+            return None
+        # One Path per pack for all its file collectors (each would otherwise keep its own).
+        return self.roots.setdefault(root, root)
 
     def _configured_covers(self, path: Path) -> bool:
         return any(path == c or c in path.parents for c in self.configured)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 
-from pytest_attune.collection import PackCheck, norm, state_of
+from pytest_attune.collection import PackCheck, state_of
 # AttuneFindings and ItemKind are also reached through this module by other plugins.
 from pytest_attune.kinds import AttuneFindings, FileRole, ItemKind
 
@@ -40,6 +40,9 @@ class AttuneFile(pytest.File):
                 yield AttuneItem.from_parent(self, name=kind.name, kind=kind, check=check)
 
 
+_KIND_PROPERTY: dict[str, tuple[str, str]] = {role: ("attune_kind", role) for role in ("workflow", "pack", "action")}
+
+
 class AttuneItem(pytest.Item):
     """One check of one file. Keywords: the workflow refs and the pack name (for ``-k``);
     markers: ``attune`` and ``attune_pack(name=...)`` (for ``-m``)."""
@@ -54,18 +57,32 @@ class AttuneItem(pytest.Item):
         if self.role == "workflow":
             self.refs = check.refs(self.path)
         else:  # an action file's ref; none for pack.yaml
-            ref = check.action_refs.get(norm(self.path)) if self.role == "action" else None
+            ref = check.action_ref(self.path) if self.role == "action" else None
             self.refs = [ref] if ref else []
         self.pack_name = check.name
         self.extra_keyword_matches.update({*self.refs, self.pack_name})
-        self.add_marker("attune")
-        self.add_marker(pytest.mark.attune_pack(name=self.pack_name))
+        # Every item lives until the session ends (and so do its three reports): the marks
+        # and property tuples its pack or kind shares are one object each, not one per item.
+        marks = state_of(self.config).marks
+        self.add_marker(marks["attune"])
+        self.add_marker(check.mark)
         for marker in kind.markers:
-            self.add_marker(marker)
-        self.user_properties.append(("attune_kind", self.role))
-        self.user_properties.append(("attune_pack", self.pack_name))
+            self.add_marker(marks.setdefault(marker, getattr(pytest.mark, marker)))
+        self.user_properties.append(_KIND_PROPERTY[self.role])
+        self.user_properties.append(check.pack_property)
         for ref in self.refs:
             self.user_properties.append(("attune_ref", ref))
+        self._report_keywords: dict[str, Any] | None = None
+
+    def share_report_keywords(self, report: pytest.TestReport) -> None:
+        """pytest keeps every report until the session ends, three per item (setup, call,
+        teardown), each with its own ``{keyword: 1}`` copy of the item's keywords: the
+        reports of this item share one of those (equal) mappings instead."""
+        shared = self._report_keywords
+        if shared is not None and shared == report.keywords:
+            report.keywords = shared
+        else:
+            self._report_keywords = report.keywords
 
     def findings(self) -> list[Diagnostic]:
         """This file's findings as the project's configuration leaves them."""

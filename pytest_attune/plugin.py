@@ -9,6 +9,7 @@ when a test asks for one of the fixtures.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Generator
 
 import pytest
 
@@ -72,6 +73,13 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AttuneFile
         return None
     role, root = found
     return AttuneFile.from_parent(parent, path=file_path, role=role, pack_root=root)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    if isinstance(item, AttuneItem):
+        item.share_report_keywords(outcome.get_result())
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

@@ -19,10 +19,23 @@ if TYPE_CHECKING:
     from pytest_attune.database import AttuneDatabase
 
 
+class Facts:
+    """What the summary needs of one reported item; one per item of the session, so a
+    slotted record (no per-item dict), with no list when there is no warning."""
+
+    __slots__ = ("kind", "pack", "outcome", "warnings")
+
+    def __init__(self) -> None:
+        self.kind = ""
+        self.pack = ""
+        self.outcome = "passed"
+        self.warnings: tuple[str, ...] = ()
+
+
 class AttuneReporter:
     def __init__(self, state: AttuneSession) -> None:
         self.state = state
-        self.reported: dict[str, dict[str, Any]] = {}  # nodeid -> kind, pack, outcome, warnings
+        self.reported: dict[str, Facts] = {}  # by nodeid
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
@@ -41,21 +54,23 @@ class AttuneReporter:
         kinds = [value for key, value in props if key == "attune_kind"]
         if not kinds:
             return
-        facts = self.reported.setdefault(report.nodeid, {"outcome": "passed", "warnings": []})
-        facts["kind"] = kinds[0]
-        facts["pack"] = next((value for key, value in props if key == "attune_pack"), "")
+        facts = self.reported.get(report.nodeid)
+        if facts is None:
+            facts = self.reported[report.nodeid] = Facts()
+        facts.kind = kinds[0]
+        facts.pack = next((value for key, value in props if key == "attune_pack"), "")
         if report.failed:
-            facts["outcome"] = "failed"
+            facts.outcome = "failed"
         elif report.when == "call" or report.skipped:
-            facts["outcome"] = report.outcome
-        facts["warnings"] = [str(value) for key, value in props if key == "attune_warning"]
+            facts.outcome = report.outcome
+        facts.warnings = tuple(str(value) for key, value in props if key == "attune_warning")
 
     def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
         if hasattr(config, "workerinput") or config.option.collectonly:
             return
         terminalreporter.section("attune-lint")
         for facts in self.reported.values():
-            for text in facts["warnings"]:
+            for text in facts.warnings:
                 terminalreporter.write_line(text)
         if self.state.settings_note:
             terminalreporter.write_line(f"attune: {self.state.settings_note}")
@@ -65,14 +80,14 @@ class AttuneReporter:
         terminalreporter.write_line(summary_line(self.reported))
 
 
-def summary_line(reported: dict[str, dict[str, Any]]) -> str:
+def summary_line(reported: dict[str, Facts]) -> str:
     """``attune: N packs, M workflows checked, K failed, W warnings`` (K counts failed
     items: workflow files and pack.yaml)."""
-    packs = {facts["pack"] for facts in reported.values()}
+    packs = {facts.pack for facts in reported.values()}
     # a workflow file may have several items (validate, register): count files
-    workflows = len({nodeid.split("::")[0] for nodeid, facts in reported.items() if facts["kind"] == "workflow"})
-    failed = sum(1 for facts in reported.values() if facts["outcome"] == "failed")
-    warnings = sum(len(facts["warnings"]) for facts in reported.values())
+    workflows = len({nodeid.split("::")[0] for nodeid, facts in reported.items() if facts.kind == "workflow"})
+    failed = sum(1 for facts in reported.values() if facts.outcome == "failed")
+    warnings = sum(len(facts.warnings) for facts in reported.values())
     return (f"attune: {_count(len(packs), 'pack')}, {_count(workflows, 'workflow')} checked, "
             f"{failed} failed, {_count(warnings, 'warning')}")
 

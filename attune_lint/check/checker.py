@@ -85,6 +85,8 @@ def _sources(workspace: Workspace) -> dict[str, SourceFile]:
     and its suppressions count there too."""
     documents = [target.document for target in workspace.targets]
     for pack in workspace.packs:
+        if not pack.holds_trees:  # another pack's interface: refs only, no text
+            continue
         if pack.manifest is not None:
             documents.append(pack.manifest)
         documents.extend(action.document for action in pack.actions)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from attune_lint.workspace.discovery import FileKind
 from attune_lint.workspace.workspace import Target, Workspace
@@ -13,12 +14,23 @@ from attune_lint.document.reader import SourceFile, YamlDocument
 from attune_lint.document.tree import MappingNode
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class CheckContext:
     target: Target
     workspace: Workspace
     settings: Settings
     _view: WorkflowView | None = field(default=None, repr=False)
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, build: Callable[[], _T]) -> _T:
+        """What several rules derive from this file alike (e.g. the parsed templates), built
+        by the first rule that asks and kept for the others while this file is checked."""
+        if name not in self._shared:
+            self._shared[name] = build()
+        return self._shared[name]  # type: ignore[no-any-return]
 
     @property
     def view(self) -> WorkflowView:

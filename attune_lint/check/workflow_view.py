@@ -7,6 +7,7 @@ it), so semantic rules can still look at the rest of the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator, TypeGuard
 
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
@@ -47,7 +48,7 @@ class TaskView:
     transitions: list[Transition] = field(default_factory=list)
     subtasks: list["TaskView"] = field(default_factory=list)
 
-    @property
+    @cached_property
     def name(self) -> str | None:
         if self.name_node is None or not isinstance(self.name_node.value, (str, int, float)):
             return None
@@ -227,11 +228,11 @@ class RenderedString:
     where: str  # human path, e.g. "tasks[1].next[0].when"
     task: TaskView | None = None  # None for output_map
 
-    @property
+    @cached_property
     def value(self) -> str:
         return self.node.value if isinstance(self.node.value, str) else ""
 
-    @property
+    @cached_property
     def bare_expression(self) -> bool:
         """A ``when`` without any ``{{``: the platform evaluates the whole string."""
         return self.role in (TASK_WHEN, TRANSITION_WHEN) and "{{" not in self.value and bool(self.value.strip())
@@ -255,47 +256,47 @@ def _task_list(tasks: list[TaskView], where: str) -> Iterator[RenderedString]:
         yield from _task(task, f"{where}[{task.index}]")
 
 
+_SCALAR_ROLES = {"when": TASK_WHEN, "with_items": WITH_ITEMS, "timeout": TIMEOUT, "trace_tag_template": TRACE_TAG}
+
+
 def _task(scope: TaskView, where: str) -> Iterator[RenderedString]:
     for key, value in scope.node.items():
         name = key.value
-        here = f"{where}.{name}"
         if name == "input":
-            yield from _strings_in(value, INPUT, here, scope)
-        elif name in ("when", "with_items", "timeout", "trace_tag_template"):
-            role = {"when": TASK_WHEN, "with_items": WITH_ITEMS, "timeout": TIMEOUT,
-                    "trace_tag_template": TRACE_TAG}[name]
+            yield from _strings_in(value, INPUT, f"{where}.{name}", scope)
+        elif name in _SCALAR_ROLES:
             if _is_string(value):
-                yield RenderedString(value, role, here, scope)
+                yield RenderedString(value, _SCALAR_ROLES[name], f"{where}.{name}", scope)
         elif name in PLACEMENT_FIELDS:
-            yield from _strings_in(value, PLACEMENT, here, scope)
+            yield from _strings_in(value, PLACEMENT, f"{where}.{name}", scope)
         elif name in ("permission_set_refs", "permission_set_ref"):
-            yield from _strings_in(value, PERMISSIONS, here, scope)
+            yield from _strings_in(value, PERMISSIONS, f"{where}.{name}", scope)
         elif name == "iterate_cache" and isinstance(value, MappingNode):
             for field_name in ITERATE_CACHE_FIELDS:
                 sub = value.get(field_name)
                 if _is_string(sub):
-                    yield RenderedString(sub, ITERATE_CACHE, f"{here}.{field_name}", scope)
+                    yield RenderedString(sub, ITERATE_CACHE, f"{where}.{name}.{field_name}", scope)
         elif name == "wait_for" and isinstance(value, MappingNode):
             for target_key, target in value.items():
                 if _is_string(target):
-                    yield RenderedString(target, WAIT_FOR, f"{here}.{target_key.value}", scope)
+                    yield RenderedString(target, WAIT_FOR, f"{where}.{name}.{target_key.value}", scope)
         elif name == "next" and isinstance(value, SequenceNode):
             for i, element in enumerate(value.items):
                 if isinstance(element, MappingNode):
-                    yield from _transition(element, f"{here}[{i}]", scope)
+                    yield from _transition(element, f"{where}.{name}[{i}]", scope)
         elif name == "publish":
-            yield from _publish(value, here, scope)
+            yield from _publish(value, f"{where}.{name}", scope)
         elif name == "decision" and isinstance(value, SequenceNode):
             for i, branch in enumerate(value.items):
                 branch_when = branch.get("when") if isinstance(branch, MappingNode) else None
                 if _is_string(branch_when):
-                    yield RenderedString(branch_when, TRANSITION_WHEN, f"{here}[{i}].when", scope)
+                    yield RenderedString(branch_when, TRANSITION_WHEN, f"{where}.{name}[{i}].when", scope)
         elif name in LEGACY_TRANSITIONS:
             # The list-of-{when, do} form is not Attune (the structure rules say so), but its
             # conditions are still meant as expressions: check them too.
-            yield from _legacy_whens(value, here, scope)
+            yield from _legacy_whens(value, f"{where}.{name}", scope)
         elif name == "tasks" and isinstance(value, SequenceNode):
-            yield from _task_list(scope.subtasks, here)
+            yield from _task_list(scope.subtasks, f"{where}.{name}")
 
 
 def _transition(element: MappingNode, where: str, scope: TaskView) -> Iterator[RenderedString]:

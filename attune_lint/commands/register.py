@@ -1,15 +1,16 @@
 """``attune-lint register PATH...``: lint, then register into Attune's PostgreSQL.
 
 Everything is registered in one transaction: either every workflow that passed the
-lint is written, or (on any database error) nothing is. ``--dry-run`` rolls that
-transaction back and exits 0 only if everything would have registered, which makes it
-the CI gate right before a real registration.
+lint is written, or (on any database error) nothing is. Inside it, the packs are loaded
+and registered one at a time (``_PacksInTurn``), so memory is bounded by the largest
+pack. ``--dry-run`` rolls that transaction back and exits 0 only if everything would
+have registered, which makes it the CI gate right before a real registration.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Iterator
 from attune_lint.exit_status import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
@@ -101,18 +102,15 @@ def _print_result(result: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
-
     from attune_lint.run.runner import lint
 
-    result = lint(args.paths)
-    # The loaded trees live until the command ends: keep the cyclic collector from
-    # rescanning them while the registrar builds its rows.
-    gc.freeze()
-    workspace = result.workspace
-    for problem in workspace.problems:
+    # The lint keeps no trees (one pack at a time, like `check`); the registration loads
+    # each pack again when its turn comes (_PacksInTurn): memory is that of the largest
+    # pack, not of the run.
+    result = lint(args.paths, keep_trees=False)
+    for problem in result.workspace.problems:
         print(f"{problem.path}: {problem.message}", file=sys.stderr)
-    if not workspace.workflows and not workspace.packs:
+    if not result.outlines:
         print("attune-lint: no packs found in " + ", ".join(args.paths), file=sys.stderr)
         return EXIT_USAGE
     if not _have_psycopg():
@@ -121,14 +119,15 @@ def run(args: argparse.Namespace) -> int:
     for diagnostic in sorted((d for ds in errors.values() for d in ds), key=lambda d: d.sort_key()):
         print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: error {diagnostic.code} "
               f"{diagnostic.message}")
-    _attach_errors(workspace, errors)
 
     from attune_lint.registrar.errors import ConnectionFailed, DatabaseUnavailable, RegistrationError
     from attune_lint.registrar.provision import provision_database
     from attune_lint.registrar.registrar import RegistrationOptions
 
     options = RegistrationOptions(update_existing=args.update_existing, skip_invalid=args.skip_invalid)
-    packs, skipped = _registrable_packs(workspace, errors, options)
+    skipped: list[Any] = []
+    packs = _PacksInTurn(args.paths, errors, options, skipped, _lock_refs(result.outlines, errors, options))
+    del result
     args.attune_migrations = _migrations_folder(args)
     if args.attune_migrations and args.use_existing_schema:
         print("attune-lint: --attune-migrations and --use-existing-schema exclude each other: the "
@@ -150,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         try:
-            results = skipped + _register(database.dsn, packs, options, args)
+            registered = _register(database.dsn, packs, options, args)
+            results = skipped + registered  # skipped: filled while the packs were read
         except MigrationError as exc:
             print(f"attune-lint: {exc.message}", file=sys.stderr)
             return EXIT_USAGE
@@ -188,28 +188,69 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if counts["skipped"] or errors else EXIT_OK
 
 
-def _registrable_packs(workspace: Any, errors: dict[str, list[Any]], options: Any) -> tuple[list[Any], list[Any]]:
-    """``[(pack, workflows)]`` to register, and results for packs skipped whole because
-    their pack.yaml has errors (the pack row itself would be refused)."""
-    from attune_lint.registrar.registrar import RegistrationResult
+def _manifest_errors(pack: Any, errors: dict[str, list[Any]]) -> list[Any]:
+    return errors.get(pack.manifest.path, []) if pack.manifest is not None else []
 
-    by_pack: dict[Any, list[Any]] = {id(p): [] for p in workspace.packs}
-    for workflow in workspace.workflows:
-        if workflow.pack is not None:
-            by_pack.setdefault(id(workflow.pack), []).append(workflow)
-    chosen: list[Any] = []
-    skipped: list[Any] = []
-    for pack in workspace.packs:
-        workflows = by_pack.get(id(pack), [])
-        manifest_errors = errors.get(pack.manifest.path, []) if pack.manifest is not None else []
-        if manifest_errors and options.skip_invalid:
-            first = manifest_errors[0]
-            reason = f"pack.yaml has errors: {first.path}:{first.line}:{first.column}: {first.code} {first.message}"
-            skipped.extend(RegistrationResult(w.ref, None, False, skipped=reason, path=w.document.path)
-                           for w in workflows)
+
+def _lock_refs(outlines: list[Any], errors: dict[str, list[Any]], options: Any) -> list[str]:
+    """The refs of the packs the registration will write (every pack whose pack.yaml has
+    no error, or every pack with --register-invalid): their locks are taken up front."""
+    from pathlib import Path
+
+    from attune_lint.workspace.discovery import MANIFEST
+    from attune_lint.workspace.workspace import display_path
+
+    refs = []
+    for outline in outlines:
+        manifest = Path(outline.root) / MANIFEST
+        if options.skip_invalid and manifest.is_file() and errors.get(display_path(manifest)):
             continue
-        chosen.append((pack, workflows))
-    return chosen, skipped
+        refs.append(outline.ref)
+    return refs
+
+
+class _PacksInTurn:
+    """The run's packs, loaded one at a time as the registrar asks for them (each load
+    reads the pack's files again; nothing of a pack is kept once the next is asked for).
+
+    A pack whose pack.yaml has errors is passed over (its pack row would be refused): its
+    workflows go to ``skipped`` as results, as ``register`` prints them.
+    """
+
+    def __init__(self, paths: list[str], errors: dict[str, list[Any]], options: Any, skipped: list[Any],
+                 lock_refs: list[str]) -> None:
+        self.paths = paths
+        self.errors = errors
+        self.options = options
+        self.skipped = skipped
+        self.lock_refs = lock_refs
+
+    def __iter__(self) -> Iterator[tuple[Any, list[Any]]]:
+        from attune_lint.registrar.registrar import RegistrationResult
+        from attune_lint.run.gc_pause import gc_paused
+        from attune_lint.run.parallel import plan
+        from attune_lint.run.serial import load_workspace
+        from attune_lint.settings.record import Settings
+
+        settings = Settings()  # as the lint above: register reads no configuration file
+        found = plan(self.paths, max_file_size=settings.max_file_size)
+        for index in range(len(found.packs)):
+            with gc_paused():  # a pack's trees hold no cycles: reference counting frees them
+                workspace = load_workspace(found.pack_paths(index), settings)
+                _attach_errors(workspace, self.errors)
+            for pack in workspace.packs:
+                workflows = [w for w in workspace.workflows if w.pack is pack]
+                manifest_errors = _manifest_errors(pack, self.errors)
+                if manifest_errors and self.options.skip_invalid:
+                    first = manifest_errors[0]
+                    reason = (f"pack.yaml has errors: {first.path}:{first.line}:{first.column}: "
+                              f"{first.code} {first.message}")
+                    self.skipped.extend(RegistrationResult(w.ref, None, False, skipped=reason,
+                                                           path=w.document.path) for w in workflows)
+                    continue
+                yield pack, workflows
+                del pack, workflows
+            del workspace
 
 
 def _migrations_folder(args: argparse.Namespace) -> str | None:
@@ -232,7 +273,7 @@ def _apply_migrations(conn: Any, args: argparse.Namespace) -> None:
         print(f"attune-lint: warning: skipped without TimescaleDB: {skipped}", file=sys.stderr)
 
 
-def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace) -> list[Any]:
+def _register(dsn: str, packs: _PacksInTurn, options: Any, args: argparse.Namespace) -> list[Any]:
     import psycopg
 
     from attune_lint.registrar.connection import connect
@@ -259,6 +300,6 @@ def _register(dsn: str, packs: list[Any], options: Any, args: argparse.Namespace
             else:
                 prepare_schema(conn, use_existing=args.use_existing_schema)
             registrar = WorkflowRegistrar(conn, options)
-            results = registrar.register_packs(packs)
+            results = registrar.register_packs_in_turn(packs, packs.lock_refs)
             print(f"attune-lint: database schema: {registrar.schema().version}", file=sys.stderr)
             return results

@@ -82,6 +82,22 @@ class _Plan:
     pack_id: int | None = None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """A workflow ref written by an earlier pack of a run registered pack by pack: the file
+    that claimed it and where, as a duplicate's error names it (no tree kept)."""
+
+    path: Path
+    location: Location
+
+
+def _claim(plans: Iterable[_Plan], claims: dict[str, _Claim]) -> None:
+    for plan in plans:
+        if plan.stored.ref not in claims:
+            claims[plan.stored.ref] = _Claim(plan.loaded.file.path,
+                                             workflow_location(plan.loaded, "ref", "first claimed here"))
+
+
 def _display(doc: YamlDocument | None, path: Path) -> str:
     return doc.path if doc is not None and doc.path else str(path)
 
@@ -140,6 +156,38 @@ class WorkflowRegistrar:
         """Several packs and their workflows, all in one transaction."""
         return self._in_transaction(
             lambda: self._register([w for _, ws in packs for w in ws], packs=tuple(p for p, _ in packs)))
+
+    def register_packs_in_turn(self, packs: Iterable[tuple[Pack, Sequence[LoadedWorkflow]]],
+                               pack_refs: Iterable[str]) -> list[RegistrationResult]:
+        """``register_packs`` for packs handed over one at a time: one transaction, but each
+        pack is planned and written before the next is asked for, and nothing of it is kept
+        but its results and its workflows' ref claims (file and line, for the duplicate
+        check). Peak memory is then one pack's trees, however many packs the run has
+        (``attune-lint register``, where ``packs`` loads each pack when it is reached).
+
+        ``pack_refs``: every pack ref the run will write. Their advisory locks are taken
+        at once, in one sorted statement, as ``register_packs`` takes them: two
+        registrations of overlapping packs never wait for each other in opposite orders.
+
+        The same rows, ids and errors as ``register_packs`` with the same packs, except
+        which error is reported when several packs have one: the first pack's (an earlier
+        pack's database error is no longer preceded by a later pack's unstorable value or
+        duplicate ref); and a later pack's action ref that an earlier pack of the run wrote
+        is refused as registered by that pack (one call finds it only at the write). Either
+        way the transaction is rolled back.
+        """
+        def run() -> list[RegistrationResult]:
+            self._statements  # noqa: B018 - an unsuitable database is refused before any pack is read
+            locked = self._lock(pack_refs)
+            claims: dict[str, _Claim] = {}
+            results: list[RegistrationResult] = []
+            for pack, workflows in packs:
+                results.extend(self._register(list(workflows), (pack,), claims, locked))
+                # Drop this pack before the iterator loads the next: the loop variables
+                # would otherwise keep its trees alive during the next pack's loading.
+                del pack, workflows
+            return results
+        return self._in_transaction(run)
 
     def schema(self) -> AttuneSchema:
         """The database's tables and version, read once (IncompatibleDatabase when the
@@ -208,7 +256,23 @@ class WorkflowRegistrar:
 
     # -- the run -----------------------------------------------------------------------------
 
-    def _register(self, loaded_list: list[LoadedWorkflow], packs: tuple[Pack, ...]) -> list[RegistrationResult]:
+    def _lock(self, pack_refs: Iterable[str]) -> frozenset[str]:
+        """Take the advisory lock of each pack ref, in sorted order, in one statement; the
+        refs now locked (held until the transaction ends)."""
+        refs = sorted(set(pack_refs))
+        if refs:
+            self.conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+                "FROM unnest(%s::text[]) AS k ORDER BY k",
+                ([_LOCK_PREFIX + r for r in refs],))
+        return frozenset(refs)
+
+    def _register(self, loaded_list: list[LoadedWorkflow], packs: tuple[Pack, ...],
+                  claims: dict[str, _Claim] | None = None,
+                  locked: frozenset[str] = frozenset()) -> list[RegistrationResult]:
+        """Plan, check and write ``loaded_list`` and the rows of ``packs``. ``claims``: the
+        refs earlier calls of the same run wrote (checked for duplicates, then extended with
+        this call's); ``locked``: pack refs whose locks the run holds already."""
         results: list[RegistrationResult] = []
         plans: list[_Plan] = []
         for loaded in loaded_list:
@@ -233,35 +297,40 @@ class WorkflowRegistrar:
             plans.append(_Plan(loaded, stored, result))
         for plan in plans:
             _check_storable(plan.loaded)
-        self._check_duplicates(plans)
+        self._check_duplicates(plans, claims or {})
         self._statements  # noqa: B018 - read the tables first: an unsuitable database is refused up front
 
-        pack_refs = sorted({p.ref for p in packs} | {plan.stored.pack_ref for plan in plans})
-        if pack_refs:
-            self.conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
-                "FROM unnest(%s::text[]) AS k ORDER BY k",
-                ([_LOCK_PREFIX + r for r in pack_refs],))
+        self._lock(({p.ref for p in packs} | {plan.stored.pack_ref for plan in plans}) - locked)
         pack_ids = self._upsert_packs(packs)
         self._resolve_packs(plans, pack_ids)
+        if claims is not None:
+            _claim(plans, claims)  # while the trees are here: the claims keep file and line only
         plans = self._decide_existing(plans)
         if plans:
             self._write(plans)
         return results
 
-    def _check_duplicates(self, plans: list[_Plan]) -> None:
+    def _check_duplicates(self, plans: list[_Plan], earlier: dict[str, _Claim]) -> None:
         """Two files claiming one ref would silently overwrite each other: refuse, naming
-        both (one graph file linked by several actions is one definition, not a clash)."""
+        both (one graph file linked by several actions is one definition, not a clash).
+        ``earlier``: the claims of the packs a run registered before these plans."""
         seen: dict[str, _Plan] = {}
         for plan in plans:
-            other = seen.get(plan.stored.ref)
-            if other is not None and other.loaded.file.path != plan.loaded.file.path:
+            ref = plan.stored.ref
+            claimed = earlier.get(ref)
+            other = seen.get(ref)
+            first: Location | None = None
+            if claimed is not None:  # an earlier pack's file comes first in the run's order
+                if claimed.path != plan.loaded.file.path:
+                    first = claimed.location
+            elif other is not None and other.loaded.file.path != plan.loaded.file.path:
                 first = workflow_location(other.loaded, "ref", "first claimed here")
+            if first is not None:
                 raise RegistrationError(
-                    f"workflow ref '{plan.stored.ref}' is defined by two files; the second would "
+                    f"workflow ref '{ref}' is defined by two files; the second would "
                     "overwrite the first", workflow_location(plan.loaded, "ref"),
-                    ref=plan.stored.ref, related=(first,))
-            seen.setdefault(plan.stored.ref, plan)
+                    ref=ref, related=(first,))
+            seen.setdefault(ref, plan)
 
     # -- packs -------------------------------------------------------------------------------
 

@@ -28,8 +28,8 @@ from attune_lint.expressions import FUNCTIONS, NAMESPACES, CallRef, Reference, a
 from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, SequenceNode
 from attune_lint.rule import Rule
 from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
-from attune_lint.check.workflow_view import ITERATE_CACHE, OUTPUT_MAP, TRANSITION_ROLES, WITH_ITEMS, RenderedString, rendered_strings
-from attune_lint.rules.templates import Expression, Locator, expressions_of
+from attune_lint.check.workflow_view import ITERATE_CACHE, OUTPUT_MAP, TRANSITION_ROLES, WITH_ITEMS, RenderedString
+from attune_lint.rules.templates import Expression, Locator, rendered_expressions
 
 UNKNOWN_FUNCTION = Rule(
     "AL450", "unknown-function", Severity.ERROR,
@@ -342,9 +342,9 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
         return []
     scope = build_scope(ctx)
     found: list[Diagnostic] = []
-    for rendered in rendered_strings(ctx.view):
+    for rendered, expressions in rendered_expressions(ctx):
         where = Locator(ctx.source.text, rendered.node)
-        for expression in expressions_of(rendered):
+        for expression in expressions:
             if expression.result.expr is None:
                 continue
             found.extend(_check_expression(ctx.path, scope, rendered, expression, where))

@@ -370,7 +370,7 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
         candidate = actions_dir / relative
         workflows_dir = actions_dir / "workflows"
         try:
-            if os.path.lexists(candidate) or workflows_dir.is_symlink():
+            if (os.path.lexists(candidate) or workflows_dir.is_symlink()) and _link_below(actions_dir, parts):
                 candidate.resolve().relative_to(workflows_dir.resolve())
                 workflows_dir.resolve().relative_to(actions_dir.resolve())
         except ValueError:
@@ -391,6 +391,18 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
                                     f"workflow_file {relative!r} {problem}; it must be relative to actions/ and "
                                     "located under actions/workflows/",
                                     f"move the file to actions/workflows/ and write 'workflows/{path.name}'")
+
+
+def _link_below(folder: Path, parts: tuple[str, ...]) -> bool:
+    """Whether a symbolic link stands on the way from ``folder`` down to ``folder/parts``:
+    only then can the file lie outside it (resolving every path costs a system call per
+    folder of the whole path, for every action file of the run)."""
+    path = str(folder)
+    for part in parts:
+        path = os.path.join(path, part)
+        if os.path.islink(path):
+            return True
+    return False
 
 
 def _workflow_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -431,7 +443,7 @@ def _rel(path: Path, pack: Pack) -> str:
 
 def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
     assert ctx.root is not None
-    known_here = {a.ref for a in pack.actions if a.ref}
+    known_here = pack.action_refs()
     other_packs = ctx.workspace.packs_by_ref()
     external = set(ctx.settings.external_actions)
     for task in ctx.view.all_tasks():
@@ -449,12 +461,13 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
                                     "write the action as '<pack>.<action>'")
             continue
         owner = segments[0]
+        candidates: frozenset[str]
         if owner == pack.ref:
-            candidates = set(known_here)
+            candidates = known_here
         elif owner in other_packs:
-            candidates = {a.ref for a in other_packs[owner].actions if a.ref}
+            candidates = other_packs[owner].action_refs()
         elif owner == "core":
-            candidates = set()
+            candidates = frozenset()
         else:
             if ctx.settings.strict_external_actions:
                 yield UNKNOWN_ACTION.at(ctx.path, node.span,
@@ -463,7 +476,7 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
                                         "add it to external-actions, or lint that pack too")
             continue
         if owner == "core":  # the core pack on disk may hold only some of its files
-            candidates |= core_catalog()
+            candidates = candidates | core_catalog()
         if ref in candidates:
             continue
         match = _closest_ref(ref, candidates)
@@ -473,7 +486,7 @@ def _action_refs(ctx: CheckContext, pack: Pack) -> Iterator[Diagnostic]:
                                 f"did you mean {match[0]!r}?" if match else None)
 
 
-def _closest_ref(ref: str, candidates: set[str]) -> list[str]:
+def _closest_ref(ref: str, candidates: frozenset[str]) -> list[str]:
     """The closest known ref, compared on the part after the pack (all candidates share the
     pack, which would make any two refs look alike)."""
     name = ref.partition(".")[2]
@@ -487,6 +500,8 @@ def check_workspace(workspace: Workspace, settings: Settings) -> Iterable[Diagno
     checked = {target.display for target in workspace.targets}
     found: list[Diagnostic] = []
     for pack in workspace.packs:
+        if not pack.holds_trees:  # another pack's interface: none of its files is checked here
+            continue
         seen: dict[str, tuple[str, Span]] = {}
         for action in pack.actions:
             found.extend(d for d in _duplicate(seen, action) if d.path in checked)

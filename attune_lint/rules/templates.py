@@ -216,6 +216,13 @@ def parse_cached(text: str) -> ParseResult:
     return try_parse(text)
 
 
+def rendered_expressions(ctx: CheckContext) -> list[tuple[RenderedString, list[Expression]]]:
+    """Every string of the file that the platform renders, with its expressions: found and
+    parsed once per file for the template rules and the name rules."""
+    return ctx.shared("rendered_expressions",
+                      lambda: [(rendered, expressions_of(rendered)) for rendered in rendered_strings(ctx.view)])
+
+
 def expressions_of(rendered: RenderedString) -> list[Expression]:
     value = rendered.value
     if rendered.bare_expression:
@@ -245,12 +252,14 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
     if not ctx.is_workflow or ctx.root is None or ctx.source is None:
         return []
     found: list[Diagnostic] = []
-    for rendered in rendered_strings(ctx.view):
-        found.extend(check_string(ctx.path, ctx.source.text, rendered))
+    for rendered, expressions in rendered_expressions(ctx):
+        found.extend(check_string(ctx.path, ctx.source.text, rendered, expressions))
     return found
 
 
-def check_string(path: str, source_text: str, rendered: RenderedString) -> Iterator[Diagnostic]:
+def check_string(path: str, source_text: str, rendered: RenderedString,
+                 expressions: list[Expression]) -> Iterator[Diagnostic]:
+    """The template findings of one rendered string (``expressions``: its ``expressions_of``)."""
     value = rendered.value
     where = Locator(source_text, rendered.node)
     if rendered.role == WAIT_FOR and not is_pure_template(value):
@@ -261,7 +270,6 @@ def check_string(path: str, source_text: str, rendered: RenderedString) -> Itera
             "write the whole value as one template, e.g. \"{{ task.ask.inquiry_id }}\" "
             "(or an unquoted positive integer)")
         return
-    expressions = expressions_of(rendered)
     if (rendered.role in (TASK_WHEN, TRANSITION_WHEN) and not rendered.bare_expression and expressions
             and not is_pure_template(value)):
         yield WHEN_NOT_PURE.at(

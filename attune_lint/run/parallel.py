@@ -28,8 +28,8 @@ from attune_lint.run.serial import load_workspace
 from attune_lint.settings.record import Settings
 from attune_lint.workspace import discovery
 from attune_lint.workspace.discovery import PackListing
-from attune_lint.workspace.pack import ActionFile, Pack
-from attune_lint.workspace.workspace import DocumentStore, Target, Workspace, load_pack
+from attune_lint.run.interface import LazyPackInterface, Neighbours
+from attune_lint.workspace.workspace import DocumentStore, Target, Workspace
 
 # Below this many files a serial run is faster than starting worker processes (measured
 # with bench/run.py on a 2-core machine; see bench/README.md).
@@ -41,12 +41,12 @@ SHARES_PER_JOB = 1
 
 # Neighbour packs already loaded in this worker process (None outside a pool: a serial run
 # never reuses them, so an edited file between two runs is always read again).
-_worker_neighbours: dict[Path, Any] | None = None
+_worker_neighbours: Neighbours | None = None
 
 
 def _init_worker() -> None:
     global _worker_neighbours
-    _worker_neighbours = {}
+    _worker_neighbours = Neighbours()
     import signal
 
     # A worker ends with its parent: the parent stops it on SIGTERM and SIGINT (it ignores
@@ -173,7 +173,7 @@ def shard_of(pack_ref: str, count: int) -> int:
 
 def pack_ref_of(root: Path, max_file_size: int) -> str:
     """The pack's ref as a run sees it (pack.yaml's ``ref``, else the folder name)."""
-    return InterfacePack(root, max_file_size).ref
+    return LazyPackInterface(root, max_file_size).ref
 
 
 def restrict(plan_: Plan, shard: tuple[int, int], max_file_size: int) -> tuple[Plan, list[int]]:
@@ -233,49 +233,51 @@ def split(plan_: Plan, parts: int, only: dict[int, frozenset[str]] | None = None
     return shares
 
 
-def check_share(share: Share, settings: Settings,
-                interfaces: dict[Path, Pack] | None = None) -> ShareResult:
+def check_share(share: Share, settings: Settings, neighbours: Neighbours | None = None) -> ShareResult:
     """Check one share pack by pack, with the run's other packs as neighbours.
 
     Mirrors ``run.lint`` (load, exclude, check) for the share's packs, one pack at a time:
     a pack's trees are dropped once its diagnostics (and the source lines they point at)
     are taken, so memory is bounded by the largest pack, not by the share. Every other pack
-    is seen through its interface (``interface_of``: its ref and its actions' refs), read
-    once per process. ``interfaces``: that record by pack root, shared by the calls of one
-    run (default: the worker's, or a fresh one).
+    is seen through its interface (``run/interface.py``: its ref and its actions' refs), read
+    once per process. ``neighbours``: those interfaces, shared by the calls of one run
+    (default: the worker's, or a fresh one).
     """
-    if interfaces is None:
-        interfaces = _worker_neighbours if _worker_neighbours is not None else {}
+    if neighbours is None:
+        neighbours = _worker_neighbours if _worker_neighbours is not None else Neighbours()
     selection = discovery.select(share.paths)
-    parts = [[str(root)] if chosen is None else sorted(str(p) for p in chosen)
-             for root, chosen in sorted(selection.packs.items())]
+    parts: list[tuple[list[str], list[Path]]] = [
+        ([str(root)] if chosen is None else sorted(str(p) for p in chosen), [root])
+        for root, chosen in sorted(selection.packs.items())]
     extra = [str(p) for p in selection.lone_files] + [str(p) for p in selection.missing]
     if extra or not parts:
-        parts.append(extra)
+        parts.append((extra, []))
     result = ShareResult()
     files = sum(len(PackListing.scan(root).all_files()) if chosen is None else len(chosen)
                 for root, chosen in selection.packs.items()) + len(selection.lone_files)
-    for paths in parts:
-        _check_part(paths, share, settings, interfaces, result, files)
+    for paths, roots in parts:
+        _check_part(paths, roots, share, settings, neighbours, result, files)
     result.diagnostics = sorted(set(result.diagnostics), key=Diagnostic.sort_key)
     return result
 
 
-def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: dict[Path, Pack],
-                result: ShareResult, files: int = 0) -> None:
-    """Load, check and reduce one pack (or the share's lone files and missing paths);
-    ``files``: how many the share holds in all."""
+def _check_part(paths: list[str], roots: list[Path], share: Share, settings: Settings,
+                neighbours: Neighbours, result: ShareResult, files: int = 0) -> None:
+    """Load, check and reduce one pack (``roots``: its root; none for the share's lone files
+    and missing paths); ``files``: how many the share holds in all."""
     with gc_paused():
+        store = DocumentStore(settings.max_file_size, neighbours.take_documents(roots))
         # Diagnostics, targets and sources only leave this function: a pack of which only
         # some files are checked reads only the action files they need.
-        workspace = load_workspace(paths, settings, needed_context=True)
+        workspace = load_workspace(paths, settings, store, needed_context=True)
+        del store
         workspace.run_files = files
         result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
         for pack in workspace.packs:
             if not pack.partial:  # a partial pack's actions are not its interface
-                interfaces.setdefault(Path(os.path.normpath(pack.root)), interface_of(pack))
+                neighbours.remember(pack)
         result.outlines.extend(outlines_of(workspace))
-        _add_neighbours(workspace, share.pack_roots, settings.max_file_size, interfaces)
+        _add_neighbours(workspace, share.pack_roots, settings.max_file_size, neighbours)
         if share.only is not None:
             workspace.targets = [t for t in workspace.targets if t.display in share.only]
         diagnostics = check_workspace(workspace, settings)
@@ -291,7 +293,7 @@ def _check_part(paths: list[str], share: Share, settings: Settings, interfaces: 
 
 
 def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_size: int,
-                    interfaces: dict[Path, Pack]) -> None:
+                    neighbours: Neighbours) -> None:
     """Put the run's other packs into ``workspace.packs`` as interfaces, in the serial run's
     (sorted) order; the workspace's own packs keep their trees."""
     own = {Path(os.path.normpath(p.root)): p for p in workspace.packs}
@@ -299,59 +301,12 @@ def _add_neighbours(workspace: Workspace, pack_roots: tuple[str, ...], max_file_
     for raw in pack_roots:
         root = Path(raw)
         pack = own.get(root)
-        if pack is None:
-            pack = interfaces.get(root)
-            if pack is None:
-                pack = interfaces[root] = InterfacePack(root, max_file_size)
-        packs.append(pack)
+        packs.append(pack if pack is not None else neighbours.interface(root, max_file_size))
     # Packs the share loaded that the plan did not name (cannot happen with plan()'s paths)
     # keep their place at the end rather than vanish.
     named = {Path(r) for r in pack_roots}
     packs.extend(p for root, p in own.items() if root not in named)
     workspace.packs = packs
-
-
-def _stub_document(path: str) -> YamlDocument:
-    return YamlDocument(path, None, None, [])
-
-
-def interface_of(pack: Pack) -> Pack:
-    """What the checks of *other* packs read of ``pack`` (``rules/references.py``: the pack
-    ref and its actions' refs), without trees or text: a few hundred bytes per pack."""
-    ref = pack.manifest_data.get("ref")
-    actions = [ActionFile(a.path, _stub_document(a.document.path), {"ref": a.ref} if a.ref else {})
-               for a in pack.actions]
-    return Pack(root=pack.root, manifest_path=pack.manifest_path, manifest=None,
-                manifest_data={"ref": ref} if isinstance(ref, str) else {}, actions=actions)
-
-
-class InterfacePack(Pack):
-    """Another pack's interface, read on first use: ``ref`` from pack.yaml at once, the
-    action refs only when a check asks (then the action files are read, reduced to their
-    refs and dropped)."""
-
-    def __init__(self, root: Path, max_file_size: int) -> None:
-        manifest_path = root / discovery.MANIFEST
-        ref = None
-        if manifest_path.is_file():
-            ref = DocumentStore(max_file_size).get(manifest_path, root).data.get("ref")
-        super().__init__(root=root, manifest_path=manifest_path, manifest=None,
-                         manifest_data={"ref": ref} if isinstance(ref, str) else {})
-        self._max_file_size = max_file_size
-
-    @property  # type: ignore[override]
-    def actions(self) -> list[Any]:
-        loaded = self.__dict__.get("_actions")
-        if loaded is None:
-            with gc_paused():
-                full = load_pack(self.root, DocumentStore(self._max_file_size))
-                loaded = self.__dict__["_actions"] = interface_of(full).actions
-        return loaded
-
-    @actions.setter
-    def actions(self, value: list[Any]) -> None:
-        # The dataclass __init__ assigns the default []; keep it lazy until read.
-        self.__dict__["_actions"] = value or None
 
 
 def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResult:
@@ -378,8 +333,8 @@ def merge(shares: Sequence[Share], results: Sequence[ShareResult]) -> ShareResul
 def run_shares(shares: Sequence[Share], settings: Settings, jobs: int) -> list[ShareResult]:
     """Check the shares, in worker processes when ``jobs`` > 1; results in share order."""
     if jobs <= 1 or len(shares) <= 1:
-        interfaces: dict[Path, Pack] = {}
-        return [check_share(share, settings, interfaces) for share in shares]
+        neighbours = Neighbours()
+        return [check_share(share, settings, neighbours) for share in shares]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

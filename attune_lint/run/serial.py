@@ -10,7 +10,7 @@ from attune_lint.run.gc_pause import gc_paused
 from attune_lint.run.result import RunResult, outlines_of
 from attune_lint.settings.record import Settings
 from attune_lint.workspace.pack import LoaderConfig
-from attune_lint.workspace.workspace import Workspace, load_paths
+from attune_lint.workspace.workspace import DocumentStore, Workspace, load_paths
 
 
 def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
@@ -22,12 +22,13 @@ def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
                      outlines=outlines_of(workspace))
 
 
-def load_workspace(paths: Sequence[Path | str], settings: Settings, needed_context: bool = False) -> Workspace:
-    """What a run checks: the files below ``paths``, less the excluded ones; with
-    ``needed_context``, of a pack only some of whose files are checked, only the action
-    files they need (``LoaderConfig.context_actions``)."""
+def load_workspace(paths: Sequence[Path | str], settings: Settings,
+                   store: DocumentStore | None = None, needed_context: bool = False) -> Workspace:
+    """What a run checks: the files below ``paths``, less the excluded ones (``store``: files
+    already read, see ``DocumentStore``); with ``needed_context``, of a pack only some of
+    whose files are checked, only the action files they need (``LoaderConfig.context_actions``)."""
     config = LoaderConfig(max_file_size=settings.max_file_size, context_actions="needed" if needed_context else "all")
-    workspace = load_paths(list(paths), config)
+    workspace = load_paths(list(paths), config, store)
     if settings.exclude:
         workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
     return workspace

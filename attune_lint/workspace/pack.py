@@ -78,6 +78,12 @@ class Pack:
     partial: bool = False
 
     @property
+    def holds_trees(self) -> bool:
+        """False for another pack's interface (``run/interface.py``): refs only, no documents;
+        checks that read a pack's files skip it instead of making it read them."""
+        return True
+
+    @property
     def dir_name(self) -> str:
         return self.root.name
 
@@ -86,6 +92,16 @@ class Pack:
         """pack.yaml's ``ref`` when it is a string, else the folder name."""
         ref = self.manifest_data.get("ref")
         return ref if isinstance(ref, str) and ref else self.root.name
+
+    def action_refs(self) -> frozenset[str]:
+        """The refs its action files declare; built once (rules ask for every task of every
+        workflow, and a pack may hold hundreds of actions)."""
+        actions = self.actions
+        cached = self.__dict__.get("_action_refs")
+        if cached is None or cached[0] != (id(actions), len(actions)):
+            cached = self.__dict__["_action_refs"] = ((id(actions), len(actions)),
+                                                      frozenset(a.ref for a in actions if a.ref))
+        return cached[1]
 
     def action_by_ref(self, ref: str) -> ActionFile | None:
         for action in self.actions:

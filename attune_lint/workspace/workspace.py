@@ -75,11 +75,16 @@ class Workspace:
 
 
 class DocumentStore:
-    """Reads each file once per run."""
+    """Reads each file once per run; ``documents``: files already read (by normalised path),
+    e.g. a pack's action files read earlier for another pack's check."""
 
-    def __init__(self, max_file_size: int) -> None:
+    def __init__(self, max_file_size: int, documents: dict[Path, YamlDocument] | None = None) -> None:
         self.max_file_size = max_file_size
-        self._documents: dict[Path, YamlDocument] = {}
+        self._documents: dict[Path, YamlDocument] = dict(documents or {})
+
+    def documents(self) -> dict[Path, YamlDocument]:
+        """Every document read so far, by normalised path."""
+        return dict(self._documents)
 
     def get(self, path: Path, pack_root: Path | None = None) -> YamlDocument:
         """The file's document; a pack's file that a symbolic link takes out of its pack
@@ -237,10 +242,12 @@ def resolve_refs(workflows: list[LoadedWorkflow]) -> dict[str, LoadedWorkflow]:
     return result
 
 
-def load_paths(paths: list[Path | str], config: LoaderConfig | None = None) -> Workspace:
-    """Load what a run over ``paths`` checks: whole packs, parts of packs, lone files."""
+def load_paths(paths: list[Path | str], config: LoaderConfig | None = None,
+               store: DocumentStore | None = None) -> Workspace:
+    """Load what a run over ``paths`` checks: whole packs, parts of packs, lone files
+    (``store``: where files are read, with what it already holds)."""
     config = config or LoaderConfig()
-    store = DocumentStore(config.max_file_size)
+    store = store or DocumentStore(config.max_file_size)
     selection = discovery.select(paths)
     workspace = Workspace()
     for missing in selection.missing:

@@ -92,6 +92,24 @@ def test_workflow_file_symlink_leaving_the_folder(tmp_path: Path) -> None:
         only=("AL101", "AL503"))
 
 
+def test_workflow_file_in_a_linked_workflows_folder(tmp_path: Path) -> None:
+    # actions/workflows itself is a link to a folder outside actions/: every file in it
+    # leaves actions/workflows/ (the link is found on the way down, then resolved).
+    outside = tmp_path / "shared-graphs"
+    outside.mkdir()
+    (outside / "deploy.workflow.yaml").write_text('version: "1.0.0"\ntasks:\n  - name: a\n    action: core.echo\n')
+    check(tmp_path, {
+        ACTION: """
+            ref: acme.deploy
+            label: Deploy
+            workflow_file: workflows/deploy.workflow.yaml
+        """,
+        "actions/workflows": outside,  # a symbolic link to the folder
+    }, [(ACTION, "AL503", 3, 16),
+        (GRAPH, "AL109", 1, 1)],  # and the graph, through the link, leaves the pack: not read
+        only=("AL101", "AL503"))
+
+
 def test_workflow_file_missing_and_present(tmp_path: Path) -> None:
     result = check(tmp_path, {
         ACTION: """
