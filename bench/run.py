@@ -1,7 +1,8 @@
 """Benchmark attune-lint against its peers, in one run, on one generated corpus.
 
     python bench/run.py [--corpus DIR] [--packs 40] [--workflows 100] [--seed 1] [--reps 3]
-                        [--jobs N] [--skip NAME ...] [--profile] [--threshold] [--memory-runs 5]
+                        [--jobs N] [--skip NAME ...] [--only onefile] [--direct]
+                        [--profile] [--threshold] [--memory-runs 5]
 
 Every measurement runs in fresh processes, ``--reps`` times; the table quotes medians.
 Peak memory is the largest resident set of any one process of the command (GNU
@@ -61,6 +62,15 @@ def bench_env() -> dict[str, str]:
 ENV = bench_env()
 
 
+def tool(name: str, direct: bool) -> str:
+    """The command that runs the tool ``name``: as found on PATH, or with ``direct`` the
+    script installed beside this interpreter (what a virtualenv's bin/ or a pre-commit
+    environment runs; a version manager's shim on PATH, such as pyenv's, adds a shell and
+    a second process, 50-100 ms, to every call of every tool alike)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if direct and beside.is_file() else name
+
+
 def timed(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
     """Wall seconds, peak RSS (KiB) of the largest process, exit status, stderr tail."""
     env = env or ENV
@@ -94,6 +104,57 @@ def repeat(measure: Measure, reps: int, *commands: list[str], cwd: Path | None =
                 measure.note = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
         measure.seconds.append(total)
     return measure
+
+
+def interleaved(measures: list[tuple[Measure, list[str]]], reps: int) -> None:
+    """Each repetition runs every command once, one after the other, so that the load of a
+    shared machine falls on all of them alike (a ratio compares commands of the same moments)."""
+    for _ in range(reps):
+        for measure, argv in measures:
+            seconds, rss, code, err = timed(argv)
+            measure.seconds.append(seconds)
+            measure.rss_kb = max(measure.rss_kb, rss)
+            if code not in (0, 1):
+                measure.note = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
+
+
+def one_file_paths(kinds: dict[str, list[Path]]) -> list[tuple[str, Path, str]]:
+    """(label, file, kind): the middle graph file of the action-linked packs, the middle standalone file."""
+    linked = kinds["graph"][len(kinds["graph"]) // 2] if kinds["graph"] else None
+    standalone = kinds["standalone"][len(kinds["standalone"]) // 2] if kinds["standalone"] else None
+    return [(label, path, kind) for label, path, kind in (("graph file of an action-linked pack", linked, "graph"),
+                                                         ("standalone file", standalone, "standalone"))
+            if path is not None]
+
+
+def one_file_argv(path: Path, direct: bool) -> list[str]:
+    # --no-cache: the pre-commit case checks a file that just changed, never a cache hit
+    return [tool("attune-lint", direct), "check", "--no-cache", "-q", "--no-snippet", "--no-config", str(path)]
+
+
+def only_one_file(kinds: dict[str, list[Path]], schemas: dict[str, Path], reps: int, direct: bool) -> int:
+    """``--only onefile``: the one-file rows alone, attune-lint and check-jsonschema interleaved."""
+    rows: list[tuple[Measure, list[str]]] = []
+    for label, path, kind in one_file_paths(kinds):
+        rows.append((Measure(f"attune-lint, one {label}", 1), one_file_argv(path, direct)))
+        rows.append((Measure(f"check-jsonschema, one {label}", 1),
+                     [tool("check-jsonschema", direct), "--schemafile", str(schemas[kind]), str(path)]))
+    for _measure, argv in rows:  # untimed: byte code compiled, files in the page cache
+        timed(argv)
+    print(f"  timing the one-file rows, {reps} interleaved repetitions ...", file=sys.stderr, flush=True)
+    interleaved(rows, reps)
+    print(f"\n{'measurement':58} {'median s':>9}  runs")
+    for measure, argv in rows:
+        runs = ", ".join(f"{s:.3f}" for s in measure.seconds)
+        print(f"{measure.name:58} {measure.median:9.3f}  {runs}{'  ' + measure.note if measure.note else ''}")
+    for index in range(0, len(rows), 2):
+        ours, peer = rows[index][0], rows[index + 1][0]
+        pairs = ", ".join(f"{a / b:.2f}" for a, b in zip(ours.seconds, peer.seconds))
+        print(f"ratio {ours.name} ÷ check-jsonschema: {ours.median / peer.median:.3f} (target ≤ 0.500); "
+              f"per repetition: {pairs}")
+    print(f"commands: {' '.join(rows[0][1][:1])}, {rows[1][1][0]}")
+    print(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
 
 
 def corpus_files(corpus: Path) -> dict[str, list[Path]]:
@@ -230,11 +291,12 @@ def means(reps: int) -> None:
         "import time, statistics, sys\n"
         "t = time.perf_counter(); import attune_lint.cli; t_cli = time.perf_counter() - t\n"
         "from attune_lint import schemas\n"
-        "t = time.perf_counter(); schemas.validator('graph'); compile_once = time.perf_counter() - t\n"
+        "from attune_lint.schemas import precise\n"
+        "t = time.perf_counter(); precise.precise_validator('graph'); compile_once = time.perf_counter() - t\n"
         "times = []\n"
         "for _ in range(5):\n"
-        "    schemas.validator.cache_clear(); schemas.registry.cache_clear(); schemas.schema.cache_clear()\n"
-        "    t = time.perf_counter(); schemas.validator('graph'); times.append(time.perf_counter() - t)\n"
+        "    precise.precise_validator.cache_clear(); precise.registry.cache_clear(); schemas.schema.cache_clear()\n"
+        "    t = time.perf_counter(); precise.precise_validator('graph'); times.append(time.perf_counter() - t)\n"
         "print(f'schema compile: {statistics.median(times) * 1000:.1f} ms per compile; compiled once per process instead '\n"
         "      f'of once per file saves about that much per file ({statistics.median(times) * 4000:.1f} s over 4,000 files)')\n"
         "print(f'import attune_lint.cli: {t_cli * 1000:.1f} ms')\n"
@@ -267,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip", nargs="*", default=[],
                         help="any of: serial parallel cached jsonschema yamllint onefile pytest register memory means")
+    parser.add_argument("--only", choices=["onefile"], default=None,
+                        help="time only these rows (onefile: attune-lint and check-jsonschema interleaved)")
+    parser.add_argument("--direct", action="store_true",
+                        help="run the tools installed beside this interpreter rather than the ones on PATH "
+                             "(which may be a version manager's shims)")
     parser.add_argument("--profile", action="store_true", help="also profile the serial path")
     parser.add_argument("--threshold", action="store_true", help="also measure serial vs parallel by corpus size")
     parser.add_argument("--memory-runs", type=int, default=5)
@@ -286,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = corpus_files(corpus)
     files = sum(len(v) for v in kinds.values())
     workflows = len(kinds["graph"]) + len(kinds["standalone"])
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; "
+    print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())} at start; "
           f"{args.reps} repetitions each")
     cache_dir = work / "cache"
     schemas = {}
@@ -294,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
         schemas[kind] = work / f"{kind}.schema.json"
         schemas[kind].write_text(subprocess.run(["attune-lint", "schema", kind], capture_output=True, text=True,
                                                 check=True).stdout)
+    if args.only == "onefile":
+        status = only_one_file(kinds, schemas, args.reps, args.direct)
+        shutil.rmtree(work, ignore_errors=True)  # schemas and the generated corpus; never --corpus
+        return status
     measures: dict[str, Measure] = {}
     # Warm-up, untimed: byte code compiled, files in the page cache, for every tool alike.
     for argv in (["attune-lint", "check", "-q", "--no-config", str(REPO / "examples" / "packs")],
@@ -320,18 +391,10 @@ def main(argv: list[str] | None = None) -> int:
     run("jsonschema", Measure("check-jsonschema (attune-lint's schemas)", files), *jsonschema_cmds)
     run("yamllint", Measure("yamllint (default config)", files), ["yamllint", "-f", "parsable", str(corpus)])
 
-    linked = kinds["graph"][len(kinds["graph"]) // 2] if kinds["graph"] else None
-    standalone = kinds["standalone"][len(kinds["standalone"]) // 2] if kinds["standalone"] else None
-    for label, path, kind in (("graph file of an action-linked pack", linked, "graph"),
-                              ("standalone file", standalone, "standalone")):
-        if path is None:
-            continue
-        # --no-cache: the pre-commit case checks a file that just changed, never a cache hit
-        run(f"onefile-{kind}", Measure(f"attune-lint, one {label}", 1),
-            ["attune-lint", "check", "--no-cache", "-q", "--no-snippet",
-             "--no-config", str(path)])
+    for label, path, kind in one_file_paths(kinds):
+        run(f"onefile-{kind}", Measure(f"attune-lint, one {label}", 1), one_file_argv(path, args.direct))
         run(f"onefile-{kind}-peer", Measure(f"check-jsonschema, one {label}", 1),
-            ["check-jsonschema", "--schemafile", str(schemas[kind]), str(path)])
+            [tool("check-jsonschema", args.direct), "--schemafile", str(schemas[kind]), str(path)])
         if "onefile" in skip:
             measures[f"onefile-{kind}"].na = measures[f"onefile-{kind}-peer"].na = "skipped"
 

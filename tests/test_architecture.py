@@ -22,11 +22,12 @@ STAGES: dict[str, int] = {
     "attune_lint": 0, "attune_lint.diagnostics": 0, "attune_lint.rule": 0, "attune_lint.limits": 0,
     "attune_lint.exit_status": 0, "attune_lint.spelling": 0, "attune_lint.files": 0,
     "attune_lint.expressions": 0, "attune_lint.schemas": 0, "attune_lint.catalogs": 0,
+    "attune_lint.schemas.compiled": 0,  # generated validity checks (schemas/generate.py)
     "attune_lint.settings": 0, "attune_lint.settings.record": 0,
     # bytes -> positioned tree
     "attune_lint.document": 1,
     # paths -> packs, targets, workflow files
-    "attune_lint.workspace": 2,
+    "attune_lint.workspace": 2, "attune_lint.workspace.context": 2,
     # workspace -> diagnostics
     "attune_lint.check": 3, "attune_lint.rules": 3,
     # how a run executes; the registrar consumes loaded workflows

@@ -11,7 +11,7 @@ import pytest
 from attune_lint.check.context import CheckContext
 from attune_lint.workspace.workspace import load_paths
 from attune_lint.rules.structure import schema_kind
-from attune_lint.schemas import validator
+from attune_lint.schemas import precise_validator as validator  # jsonschema alone, never the fast check
 from attune_lint.schemas.fast import fast_validity
 from attune_lint.settings.record import Settings
 from attune_testkit import CORPUS, EXAMPLES, REPO

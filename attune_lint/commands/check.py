@@ -106,12 +106,12 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     """
     from dataclasses import replace
 
-    from attune_lint.settings.file import load_settings
-    from attune_lint.rules.catalog import find_rule
-
+    # Imported only when used: a one-file check with --no-config reads no configuration.
     if getattr(args, "no_config", False):
         settings = Settings(origins={})
     else:
+        from attune_lint.settings.file import load_settings
+
         config = getattr(args, "config", None)
         settings = load_settings(Path(config) if config else None)
     origins = dict(settings.origins)
@@ -123,6 +123,8 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
     for name, values in (("--select", args.select), ("--ignore", args.ignore)):
         for code in _codes(values):
+            from attune_lint.rules.catalog import find_rule
+
             if find_rule(code) is None:
                 raise UsageError(f"{name}: unknown rule code or name {code!r} (see 'attune-lint rules')")
     if args.fail_on:
@@ -167,17 +169,22 @@ def _step_summary(result: Any) -> None:
 def _settings(args: argparse.Namespace) -> Settings | int:
     """The run's settings from the configuration and the options (``check`` and ``fix``
     alike), or the exit status when there is nothing to run: a usage error, --show-config."""
-    from attune_lint.settings.file import ConfigError, describe
-
     if args.max_file_size is not None and not 0 < args.max_file_size <= MAX_FILE_SIZE_SETTING:
         return _error(f"attune-lint: --max-file-size must be between 1 and {MAX_FILE_SIZE_SETTING} bytes")
+    config_errors: tuple[type[Exception], ...] = ()  # with --no-config no file is read: nothing to catch
+    if not getattr(args, "no_config", False):
+        from attune_lint.settings.file import ConfigError
+
+        config_errors = (ConfigError,)
     try:
         settings = settings_from_args(args)
-    except ConfigError as exc:
+    except config_errors as exc:
         return _error(str(exc))
     except UsageError as exc:
         return _error(f"attune-lint: {exc}")
     if args.show_config:
+        from attune_lint.settings.file import describe
+
         print(describe(settings))
         return EXIT_OK
     return settings
@@ -218,25 +225,14 @@ def run(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace, result: Any) -> int:
     """Baseline, reporters and exit status of a run's result (``check`` and ``fix``)."""
     from attune_lint.files import write_atomic
-    from attune_lint.report import baseline as baseline_file
     from attune_lint.report import reporter, text
 
     accepted = False
-    try:
-        if args.write_baseline:
-            count = baseline_file.write(result.diagnostics, result.line_of, Path(args.write_baseline))
-            print(f"attune-lint: recorded {count} finding{'s' if count != 1 else ''} in {args.write_baseline}",
-                  file=sys.stderr)
-            accepted = True
-        if args.baseline:
-            outcome = baseline_file.apply(result.diagnostics, result.line_of, Path(args.baseline))
-            result.diagnostics = outcome.new
-            result.extra["baseline"] = {"hidden": outcome.hidden, "disappeared": outcome.disappeared}
-    except baseline_file.BaselineError as exc:
-        return _error(f"attune-lint: {exc}")
-    except OSError as exc:
-        return _error(f"attune-lint: cannot write baseline {args.write_baseline}: {exc.strerror or exc}")
-
+    if args.write_baseline or args.baseline:
+        status = _apply_baseline(args, result)
+        if status is not None:
+            return status
+        accepted = bool(args.write_baseline)
     terminal = use_colour(sys.stdout)
     if args.output:
         try:
@@ -257,6 +253,27 @@ def report(args: argparse.Namespace, result: Any) -> int:
     if accepted:
         return EXIT_OK
     return EXIT_FINDINGS if result.failed and not args.exit_zero else EXIT_OK
+
+
+def _apply_baseline(args: argparse.Namespace, result: Any) -> int | None:
+    """--write-baseline and --baseline (the module is imported only for them); the exit
+    status of an error, else None."""
+    from attune_lint.report import baseline as baseline_file
+
+    try:
+        if args.write_baseline:
+            count = baseline_file.write(result.diagnostics, result.line_of, Path(args.write_baseline))
+            print(f"attune-lint: recorded {count} finding{'s' if count != 1 else ''} in {args.write_baseline}",
+                  file=sys.stderr)
+        if args.baseline:
+            outcome = baseline_file.apply(result.diagnostics, result.line_of, Path(args.baseline))
+            result.diagnostics = outcome.new
+            result.extra["baseline"] = {"hidden": outcome.hidden, "disappeared": outcome.disappeared}
+    except baseline_file.BaselineError as exc:
+        return _error(f"attune-lint: {exc}")
+    except OSError as exc:
+        return _error(f"attune-lint: cannot write baseline {args.write_baseline}: {exc.strerror or exc}")
+    return None
 
 
 def run_fix(args: argparse.Namespace) -> int:

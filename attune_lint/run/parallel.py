@@ -12,7 +12,6 @@ the final diagnostics, the loading problems and the source text of files with fi
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -166,6 +165,8 @@ def parse_shard(text: str) -> tuple[int, int]:
 def shard_of(pack_ref: str, count: int) -> int:
     """The shard (1 to ``count``) a pack belongs to: a stable hash of its ref (the same on
     every machine and Python version, unlike ``hash()``)."""
+    import hashlib  # here: only a sharded run needs it, and a one-file check starts faster without
+
     digest = hashlib.blake2b(pack_ref.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count + 1
 
@@ -266,12 +267,15 @@ def _check_part(paths: list[str], roots: list[Path], share: Share, settings: Set
     and missing paths); ``files``: how many the share holds in all."""
     with gc_paused():
         store = DocumentStore(settings.max_file_size, neighbours.take_documents(roots))
-        workspace = load_workspace(paths, settings, store)
+        # Diagnostics, targets and sources only leave this function: a pack of which only
+        # some files are checked reads only the action files they need.
+        workspace = load_workspace(paths, settings, store, needed_context=True)
         del store
         workspace.run_files = files
         result.targets.extend((str(t.path), t.kind, t.display) for t in workspace.targets)
         for pack in workspace.packs:
-            neighbours.remember(pack)
+            if not pack.partial:  # a partial pack's actions are not its interface
+                neighbours.remember(pack)
         result.outlines.extend(outlines_of(workspace))
         _add_neighbours(workspace, share.pack_roots, settings.max_file_size, neighbours)
         if share.only is not None:

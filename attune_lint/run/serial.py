@@ -23,10 +23,12 @@ def lint_serial(paths: Sequence[Path | str], settings: Settings) -> RunResult:
 
 
 def load_workspace(paths: Sequence[Path | str], settings: Settings,
-                   store: DocumentStore | None = None) -> Workspace:
+                   store: DocumentStore | None = None, needed_context: bool = False) -> Workspace:
     """What a run checks: the files below ``paths``, less the excluded ones (``store``: files
-    already read, see ``DocumentStore``)."""
-    workspace = load_paths(list(paths), LoaderConfig(max_file_size=settings.max_file_size), store)
+    already read, see ``DocumentStore``); with ``needed_context``, of a pack only some of
+    whose files are checked, only the action files they need (``LoaderConfig.context_actions``)."""
+    config = LoaderConfig(max_file_size=settings.max_file_size, context_actions="needed" if needed_context else "all")
+    workspace = load_paths(list(paths), config, store)
     if settings.exclude:
         workspace.targets = [t for t in workspace.targets if not settings.excludes(t.display)]
     return workspace

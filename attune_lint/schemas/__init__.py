@@ -1,56 +1,38 @@
-"""The JSON Schemas shipped with attune-lint, loaded and compiled once per process."""
+"""The JSON Schemas shipped with attune-lint, and their validators (built once per process).
+
+``validator(kind)`` is what the structure rules use: a file the compiled validity check
+(``fast.py``, generated ahead of time into ``compiled/``) finds valid has no error, and
+only another file pays for importing jsonschema (``precise.py``) to explain its errors.
+"""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-# file kind → schema file name
-SCHEMA_FILES: dict[str, str] = {
-    "pack": "pack.schema.json",
-    "action": "action.schema.json",
-    "graph": "workflow-graph.schema.json",
-    "standalone": "workflow-standalone.schema.json",
-}
+from attune_lint.schemas.shipped import SCHEMA_FILES, schema, schema_text
+
+__all__ = ["SCHEMA_FILES", "schema", "schema_text", "registry", "precise_validator", "validator"]
 
 
-def schema_text(kind: str) -> str:
-    """The schema of ``kind`` as shipped (for ``attune-lint schema KIND`` and editors)."""
-    return resources.files(__package__).joinpath(SCHEMA_FILES[kind]).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=None)
-def schema(kind: str) -> dict[str, Any]:
-    return json.loads(schema_text(kind))
-
-
-def _for_validation(kind: str) -> dict[str, Any]:
-    # jsonschema picks the validator class of a referenced resource from its "$schema";
-    # without it, the extended class (with the x-ignored keyword) is kept across "$ref"s.
-    return {key: value for key, value in schema(kind).items() if key != "$schema"}
-
-
-@lru_cache(maxsize=1)
 def registry() -> Any:
     """A ``referencing.Registry`` with every shipped schema, keyed by its ``$id``."""
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
+    from attune_lint.schemas.precise import registry as precise_registry
 
-    resources_ = [
-        (schema(kind)["$id"], Resource.from_contents(_for_validation(kind), default_specification=DRAFT202012))
-        for kind in SCHEMA_FILES
-    ]
-    return Registry().with_resources(resources_)
+    return precise_registry()
+
+
+def precise_validator(kind: str) -> Any:
+    """The jsonschema validator of ``kind`` (imports jsonschema)."""
+    from attune_lint.schemas.precise import precise_validator as build
+
+    return build(kind)
 
 
 @lru_cache(maxsize=None)
 def validator(kind: str) -> Any:
-    """A compiled validator for ``kind`` that also reports keys marked ``x-ignored``."""
-    from jsonschema import Draft202012Validator, ValidationError, validators
+    """A validator of ``kind`` whose ``iter_errors`` gives jsonschema's errors, importing
+    jsonschema only for an instance the compiled check does not find valid; any other
+    attribute is the jsonschema validator's."""
+    from attune_lint.schemas.checked import CheckedValidator
 
-    def ignored(_validator: Any, reason: Any, _instance: Any, _schema: Any) -> Any:
-        yield ValidationError(str(reason))
-
-    cls = validators.extend(Draft202012Validator, {"x-ignored": ignored})
-    return cls(_for_validation(kind), registry=registry())
+    return CheckedValidator(kind)

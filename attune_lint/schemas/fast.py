@@ -12,14 +12,22 @@ means "no finding there", the compiled schema is a stricter variant:
   siblings are moved into an ``allOf`` so that they still apply.
 
 A test compares both on the corpus, the examples and a generated corpus with mistakes.
+
+Compiling costs about 40 ms a schema, as much as a one-file run's whole check; so the
+compiled code is generated ahead of time into ``compiled/<kind>.py``
+(``python -m attune_lint.schemas.generate``) and used while the schemas it records (their
+checksum, with this module's own text, which turns them into the variant) are the shipped
+ones; otherwise, or without fastjsonschema, this compiles at run
+time (``fast_validity``) or leaves the file to jsonschema (``shipped_validity``).
 """
 from __future__ import annotations
 
 import copy
+import importlib
 from functools import lru_cache
 from typing import Any, Callable
 
-from attune_lint.schemas import SCHEMA_FILES, schema
+from attune_lint.schemas.shipped import SCHEMA_FILES, checksum, schema, schemas_digest
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 BASE = "https://attune-lint.dev/schemas/"
@@ -62,23 +70,63 @@ def _variant(kind: str) -> dict[str, Any]:
     return _draft7(copy.deepcopy(schema(kind)))
 
 
+def variant(kind: str) -> dict[str, Any]:
+    """The stricter draft-07 variant of ``kind``'s schema that the compiled check validates."""
+    return _variant(kind)
+
+
+def ref_handlers() -> dict[str, Callable[[str], Any]]:
+    """Handlers for both schemes: a reference to anything but our own schemas fails here
+    instead of being fetched from the network."""
+    by_id = {schema(k)["$id"]: _variant(k) for k in SCHEMA_FILES}
+    return {"https": by_id.__getitem__, "http": by_id.__getitem__}
+
+
+@lru_cache(maxsize=1)
+def generation_digest() -> str:
+    """What generated code is valid for: the shipped schemas and this module's text (the
+    variant's rules); any change of either leaves the generated code unused."""
+    try:
+        with open(__file__, "rb") as handle:
+            own = handle.read()
+    except OSError:  # no source to compare with: never trust generated code
+        return "unknown"
+    return schemas_digest() + "+" + checksum([own])
+
+
+@lru_cache(maxsize=None)
+def shipped_validity(kind: str) -> Callable[[Any], bool] | None:
+    """``instance -> True when valid`` from the generated code of ``kind``; None when it is
+    missing or was generated from other schemas (or another fast.py) than the shipped ones."""
+    try:
+        module = importlib.import_module(f"attune_lint.schemas.compiled.{kind}")
+    except ImportError:
+        return None
+    if getattr(module, "GENERATED_FROM", None) != generation_digest():
+        return None
+    return _validity(module.validate, module.JsonSchemaValueException)
+
+
 @lru_cache(maxsize=None)
 def fast_validity(kind: str) -> Callable[[Any], bool] | None:
     """``instance -> True when valid`` for ``kind``, or None without fastjsonschema."""
+    shipped = shipped_validity(kind)
+    if shipped is not None:
+        return shipped
     try:
         import fastjsonschema
     except ImportError:
         return None
-    by_id = {schema(k)["$id"]: _variant(k) for k in SCHEMA_FILES}
-    # Handlers for both schemes: a reference to anything but our own schemas fails here
-    # instead of being fetched from the network.
-    handlers = {"https": by_id.__getitem__, "http": by_id.__getitem__}
-    compiled = fastjsonschema.compile(_variant(kind), handlers=handlers, use_formats=False)
+    compiled = fastjsonschema.compile(_variant(kind), handlers=ref_handlers(), use_formats=False)
+    return _validity(compiled, fastjsonschema.JsonSchemaException)
+
+
+def _validity(compiled: Callable[[Any], Any], invalid: type[Exception]) -> Callable[[Any], bool]:
 
     def is_valid(instance: Any) -> bool:
         try:
             compiled(instance)
-        except fastjsonschema.JsonSchemaException:
+        except invalid:
             return False
         return True
 

@@ -22,6 +22,10 @@ class LoaderConfig:
     packs_base_dir: Path = Path("/opt/attune/packs")
     skip_validation: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # "needed": when only some files of a pack are checked, read only the action files
+    # their findings depend on (``workspace/context.py``); such a pack is ``partial``.
+    # "all" for whoever uses the packs themselves (the registrar, fixes, graphs).
+    context_actions: Literal["all", "needed"] = "all"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class Pack:
     manifest: YamlDocument | None  # None when the folder has no pack.yaml
     manifest_data: dict[str, Any]
     actions: list[ActionFile] = field(default_factory=list)
+    # True when ``actions`` holds only the action files some checked files need (see
+    # ``LoaderConfig.context_actions``): not the pack's interface for other packs.
+    partial: bool = False
 
     @property
     def holds_trees(self) -> bool:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attune_lint.workspace import discovery
+from attune_lint.workspace.context import needed_actions
 from attune_lint.diagnostics import Diagnostic, Span
-from attune_lint.files import not_a_file
+from attune_lint.files import not_a_file, read_regular
 from attune_lint.printable import printable
 from attune_lint.workspace.discovery import FileKind, PackFiles
 from attune_lint.workspace.pack import ActionFile, LoadedWorkflow, LoaderConfig, Pack, WorkflowFile
@@ -106,6 +107,18 @@ class DocumentStore:
             self._documents[key] = document
         return document
 
+    def bytes_of(self, path: Path, pack_root: Path) -> bytes | None:
+        """The bytes ``get`` would parse for a pack's file, or None when it would parse
+        none (a link out of the pack, not a regular file, too large, unreadable); for a
+        quick look at a file's text before deciding to load it."""
+        key = Path(os.path.normpath(path))
+        if link_outside(key, Path(os.path.normpath(pack_root))) is not None:
+            return None
+        try:
+            return read_regular(path, self.max_file_size)
+        except OSError:
+            return None
+
 
 def link_outside(path: Path, root: Path) -> str | None:
     """Where ``path`` really is, when a symbolic link (the file or a folder between it and
@@ -127,12 +140,22 @@ def link_outside(path: Path, root: Path) -> str | None:
     return None
 
 
-def load_pack(root: Path, store: DocumentStore) -> Pack:
-    files = PackFiles.scan(root)
+def load_pack(root: Path, store: DocumentStore, checked: set[Path] | None = None,
+              files: PackFiles | None = None) -> Pack:
+    """The pack at ``root`` with its action files; with ``checked`` (the only files of the
+    pack a run checks), only the action files their findings depend on, when that is
+    fewer (``context.needed_actions``; the pack is then ``partial``). ``files``: the
+    pack's listing when the caller has it."""
+    files = files or PackFiles.scan(root)
     manifest = store.get(files.manifest, root) if files.manifest.is_file() else None
     pack = Pack(root=root, manifest_path=files.manifest, manifest=manifest,
                 manifest_data=manifest.data if manifest is not None else {})
-    for action_path in files.actions:
+    paths = files.actions
+    if checked is not None:
+        needed = needed_actions(pack, files, checked, store)
+        if needed is not None and len(needed) < len(paths):
+            paths, pack.partial = needed, True
+    for action_path in paths:
         document = store.get(action_path, root)
         pack.actions.append(ActionFile(action_path, document, document.data))
     return pack
@@ -175,11 +198,13 @@ def _workflow(path: Path, pack: Pack, store: DocumentStore, action: ActionFile |
                           document=document, pack=pack, action=action)
 
 
-def pack_workflows(pack: Pack, store: DocumentStore, wanted: set[Path] | None = None) -> list[LoadedWorkflow]:
+def pack_workflows(pack: Pack, store: DocumentStore, wanted: set[Path] | None = None,
+                   files: PackFiles | None = None) -> list[LoadedWorkflow]:
     """The workflows of a pack (those among ``wanted`` paths, when given): action-linked
     pairs first, then unlinked graph files and standalone files (as the platform's
-    workflow service would see them). Files not wanted are not read."""
-    files = PackFiles.scan(pack.root)
+    workflow service would see them). Files not wanted are not read. ``files``: the
+    pack's listing when the caller has it."""
+    files = files or PackFiles.scan(pack.root)
     result: list[LoadedWorkflow] = []
     linked: set[Path] = set()
 
@@ -229,11 +254,12 @@ def load_paths(paths: list[Path | str], config: LoaderConfig | None = None,
         workspace.problems.append(_missing_path(missing))
     for root in sorted(selection.packs):
         chosen = selection.packs[root]
-        pack = load_pack(root, store)
+        files = PackFiles.scan(root)  # listed once for the whole load of the pack
+        pack = load_pack(root, store, chosen if config.context_actions == "needed" else None, files)
         workspace.packs.append(pack)
         for folder, reason in discovery.unreadable_folders(root):
             workspace.problems.append(_unreadable_folder(folder, reason))
-        _add_pack_targets(workspace, pack, store, chosen)
+        _add_pack_targets(workspace, pack, store, chosen, files)
     for path in selection.lone_files:
         kind = discovery.classify(path)
         document = store.get(path)
@@ -262,14 +288,13 @@ def _norm(path: Path) -> Path:
 
 
 def _add_pack_targets(workspace: Workspace, pack: Pack, store: DocumentStore,
-                      chosen: set[Path] | None) -> None:
+                      chosen: set[Path] | None, files: PackFiles) -> None:
     wanted = None if chosen is None else {_norm(p) for p in chosen}
     if wanted is not None and any(_norm(a.path) in wanted for a in pack.actions):
         # A changed action file re-checks the pack's workflows: the one it links and the
         # ones that call it (by its old or its new ref, so all of them).
-        files = PackFiles.scan(pack.root)
         wanted.update(_norm(p) for p in (*files.standalone, *files.graphs))
-    workflows = pack_workflows(pack, store, wanted)
+    workflows = pack_workflows(pack, store, wanted, files)
 
     def selected(path: Path) -> bool:
         return wanted is None or _norm(path) in wanted

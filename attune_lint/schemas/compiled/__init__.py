@@ -1,0 +1,1 @@
+"""Generated validity checks, one module per schema kind (see ../generate.py)."""
