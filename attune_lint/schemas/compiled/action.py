@@ -21,18 +21,18 @@ NoneType = type(None)
 
 def validate_https___attune_lint_dev_schemas_action_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     try:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['workflow_file']) - data.keys()
                 if data__missing_keys:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                    raise JsonSchemaValueException('invalid')
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
         else:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must NOT match a disallowed definition', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='not')
+            raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         pass
     else:
@@ -40,24 +40,24 @@ def validate_https___attune_lint_dev_schemas_action_schema_json(data, custom_for
         if data_is_dict:
             data__missing_keys = set(['entry_point']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
     try:
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data__missing_keys = set(['reference_visibility']) - data.keys()
                 if data__missing_keys:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                    raise JsonSchemaValueException('invalid')
                 data_keys = set(data.keys())
                 if 'reference_visibility' in data_keys:
                     data_keys.remove('reference_visibility')
                     data__referencevisibility = data['reference_visibility']
                     if not (isinstance(data__referencevisibility, str) and data__referencevisibility == 'restricted'):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_visibility must be same as const definition: restricted', value=data__referencevisibility, name='' + (name_prefix or 'data') + '.reference_visibility', definition=None, rule='const')
+                        raise JsonSchemaValueException('invalid')
         except (JsonSchemaValueException, JsonSchemaValuesException):
             pass
         else:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must NOT match a disallowed definition', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='not')
+            raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         pass
     else:
@@ -71,221 +71,221 @@ def validate_https___attune_lint_dev_schemas_action_schema_json(data, custom_for
                 if data__referenceallowedpackrefs_is_list:
                     data__referenceallowedpackrefs_len = len(data__referenceallowedpackrefs)
                     if data__referenceallowedpackrefs_len > 0:
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_allowed_pack_refs must contain less than or equal to 0 items', value=data__referenceallowedpackrefs, name='' + (name_prefix or 'data') + '.reference_allowed_pack_refs', definition=None, rule='maxItems')
+                        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['ref']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'ref' in data_keys:
             data_keys.remove('ref')
             data__ref = data['ref']
             if not isinstance(data__ref, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be string', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__ref, str):
                 data__ref_len = len(data__ref)
                 if data__ref_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be shorter than or equal to 255 characters', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
                 if not REGEX_PATTERNS['^[a-z][a-z0-9_-]*\\.[a-z][a-z0-9_-]*$'].search(data__ref):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must match pattern ^[a-z][a-z0-9_-]*\\.[a-z][a-z0-9_-]*$', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='pattern')
+                    raise JsonSchemaValueException('invalid')
         if 'name' in data_keys:
             data_keys.remove('name')
             data__name = data['name']
             if not isinstance(data__name, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must be string', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'label' in data_keys:
             data_keys.remove('label')
             data__label = data['label']
             if not isinstance(data__label, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.label must be string', value=data__label, name='' + (name_prefix or 'data') + '.label', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__label, str):
                 data__label_len = len(data__label)
                 if data__label_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.label must be shorter than or equal to 255 characters', value=data__label, name='' + (name_prefix or 'data') + '.label', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'enabled' in data_keys:
             data_keys.remove('enabled')
             data__enabled = data['enabled']
             if not isinstance(data__enabled, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.enabled must be boolean', value=data__enabled, name='' + (name_prefix or 'data') + '.enabled', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'workflow_file' in data_keys:
             data_keys.remove('workflow_file')
             data__workflowfile = data['workflow_file']
             if not isinstance(data__workflowfile, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.workflow_file must be string', value=data__workflowfile, name='' + (name_prefix or 'data') + '.workflow_file', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__workflowfile, str):
                 data__workflowfile_len = len(data__workflowfile)
                 if data__workflowfile_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.workflow_file must be longer than or equal to 1 characters', value=data__workflowfile, name='' + (name_prefix or 'data') + '.workflow_file', definition=None, rule='minLength')
+                    raise JsonSchemaValueException('invalid')
         if 'runner_type' in data_keys:
             data_keys.remove('runner_type')
             data__runnertype = data['runner_type']
             if not isinstance(data__runnertype, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.runner_type must be string', value=data__runnertype, name='' + (name_prefix or 'data') + '.runner_type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'entry_point' in data_keys:
             data_keys.remove('entry_point')
             data__entrypoint = data['entry_point']
             if not isinstance(data__entrypoint, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.entry_point must be string', value=data__entrypoint, name='' + (name_prefix or 'data') + '.entry_point', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__entrypoint, str):
                 data__entrypoint_len = len(data__entrypoint)
                 if data__entrypoint_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.entry_point must be longer than or equal to 1 characters', value=data__entrypoint, name='' + (name_prefix or 'data') + '.entry_point', definition=None, rule='minLength')
+                    raise JsonSchemaValueException('invalid')
         if 'runtime_version' in data_keys:
             data_keys.remove('runtime_version')
             data__runtimeversion = data['runtime_version']
             if not isinstance(data__runtimeversion, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.runtime_version must be string', value=data__runtimeversion, name='' + (name_prefix or 'data') + '.runtime_version', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'parameter_delivery' in data_keys:
             data_keys.remove('parameter_delivery')
             data__parameterdelivery = data['parameter_delivery']
             if not isinstance(data__parameterdelivery, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.parameter_delivery must be string', value=data__parameterdelivery, name='' + (name_prefix or 'data') + '.parameter_delivery', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__parameterdelivery, str) and data__parameterdelivery == 'stdin' or (isinstance(data__parameterdelivery, str) and data__parameterdelivery == 'file')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".parameter_delivery must be one of ['stdin', 'file']", value=data__parameterdelivery, name='' + (name_prefix or 'data') + '.parameter_delivery', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['parameter_delivery'] = 'stdin'
         if 'parameter_format' in data_keys:
             data_keys.remove('parameter_format')
             data__parameterformat = data['parameter_format']
             if not isinstance(data__parameterformat, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.parameter_format must be string', value=data__parameterformat, name='' + (name_prefix or 'data') + '.parameter_format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__parameterformat, str) and data__parameterformat == 'dotenv' or (isinstance(data__parameterformat, str) and data__parameterformat == 'json') or (isinstance(data__parameterformat, str) and data__parameterformat == 'yaml')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".parameter_format must be one of ['dotenv', 'json', 'yaml']", value=data__parameterformat, name='' + (name_prefix or 'data') + '.parameter_format', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['parameter_format'] = 'json'
         if 'output_format' in data_keys:
             data_keys.remove('output_format')
             data__outputformat = data['output_format']
             if not isinstance(data__outputformat, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.output_format must be string', value=data__outputformat, name='' + (name_prefix or 'data') + '.output_format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__outputformat, str) and data__outputformat == 'text' or (isinstance(data__outputformat, str) and data__outputformat == 'json') or (isinstance(data__outputformat, str) and data__outputformat == 'yaml') or (isinstance(data__outputformat, str) and data__outputformat == 'jsonl')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".output_format must be one of ['text', 'json', 'yaml', 'jsonl']", value=data__outputformat, name='' + (name_prefix or 'data') + '.output_format', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['output_format'] = 'text'
         if 'parameters' in data_keys:
             data_keys.remove('parameters')
             data__parameters = data['parameters']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__parameters, custom_formats, (name_prefix or 'data') + '.parameters')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__parameters, custom_formats, None)
         if 'output' in data_keys:
             data_keys.remove('output')
             data__output = data['output']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__output, custom_formats, (name_prefix or 'data') + '.output')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__output, custom_formats, None)
         if 'output_schema' in data_keys:
             data_keys.remove('output_schema')
             data__outputschema = data['output_schema']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.output_schema must not be there', value=data__outputschema, name='' + (name_prefix or 'data') + '.output_schema', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if 'tags' in data_keys:
             data_keys.remove('tags')
             data__tags = data['tags']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, (name_prefix or 'data') + '.tags')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, None)
         if 'timeout_seconds' in data_keys:
             data_keys.remove('timeout_seconds')
             data__timeoutseconds = data['timeout_seconds']
             if not isinstance(data__timeoutseconds, int) and (not (isinstance(data__timeoutseconds, float) and data__timeoutseconds.is_integer())) or isinstance(data__timeoutseconds, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout_seconds must be integer', value=data__timeoutseconds, name='' + (name_prefix or 'data') + '.timeout_seconds', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__timeoutseconds, (int, float, Decimal)) and (not isinstance(data__timeoutseconds, bool)):
                 if data__timeoutseconds < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout_seconds must be bigger than or equal to 1', value=data__timeoutseconds, name='' + (name_prefix or 'data') + '.timeout_seconds', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'default_execution_permission_set_refs' in data_keys:
             data_keys.remove('default_execution_permission_set_refs')
             data__defaultexecutionpermissionsetrefs = data['default_execution_permission_set_refs']
             if not isinstance(data__defaultexecutionpermissionsetrefs, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.default_execution_permission_set_refs must be array', value=data__defaultexecutionpermissionsetrefs, name='' + (name_prefix or 'data') + '.default_execution_permission_set_refs', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__defaultexecutionpermissionsetrefs_is_list = isinstance(data__defaultexecutionpermissionsetrefs, (list, tuple))
             if data__defaultexecutionpermissionsetrefs_is_list:
                 data__defaultexecutionpermissionsetrefs_len = len(data__defaultexecutionpermissionsetrefs)
                 for data__defaultexecutionpermissionsetrefs_x, data__defaultexecutionpermissionsetrefs_item in enumerate(data__defaultexecutionpermissionsetrefs):
                     if not isinstance(data__defaultexecutionpermissionsetrefs_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.default_execution_permission_set_refs[{data__defaultexecutionpermissionsetrefs_x}]'.format(**locals()) + ' must be string', value=data__defaultexecutionpermissionsetrefs_item, name='' + (name_prefix or 'data') + '.default_execution_permission_set_refs[{data__defaultexecutionpermissionsetrefs_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'reference_visibility' in data_keys:
             data_keys.remove('reference_visibility')
             data__referencevisibility = data['reference_visibility']
             if not isinstance(data__referencevisibility, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_visibility must be string', value=data__referencevisibility, name='' + (name_prefix or 'data') + '.reference_visibility', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__referencevisibility, str) and data__referencevisibility == 'public' or (isinstance(data__referencevisibility, str) and data__referencevisibility == 'private') or (isinstance(data__referencevisibility, str) and data__referencevisibility == 'restricted')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".reference_visibility must be one of ['public', 'private', 'restricted']", value=data__referencevisibility, name='' + (name_prefix or 'data') + '.reference_visibility', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['reference_visibility'] = 'public'
         if 'reference_allowed_pack_refs' in data_keys:
             data_keys.remove('reference_allowed_pack_refs')
             data__referenceallowedpackrefs = data['reference_allowed_pack_refs']
             if not isinstance(data__referenceallowedpackrefs, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_allowed_pack_refs must be array', value=data__referenceallowedpackrefs, name='' + (name_prefix or 'data') + '.reference_allowed_pack_refs', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__referenceallowedpackrefs_is_list = isinstance(data__referenceallowedpackrefs, (list, tuple))
             if data__referenceallowedpackrefs_is_list:
                 data__referenceallowedpackrefs_len = len(data__referenceallowedpackrefs)
                 for data__referenceallowedpackrefs_x, data__referenceallowedpackrefs_item in enumerate(data__referenceallowedpackrefs):
                     if not isinstance(data__referenceallowedpackrefs_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_allowed_pack_refs[{data__referenceallowedpackrefs_x}]'.format(**locals()) + ' must be string', value=data__referenceallowedpackrefs_item, name='' + (name_prefix or 'data') + '.reference_allowed_pack_refs[{data__referenceallowedpackrefs_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     if isinstance(data__referenceallowedpackrefs_item, str):
                         if not REGEX_PATTERNS['^[a-z][a-z0-9_-]+$'].search(data__referenceallowedpackrefs_item):
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.reference_allowed_pack_refs[{data__referenceallowedpackrefs_x}]'.format(**locals()) + ' must match pattern ^[a-z][a-z0-9_-]+$', value=data__referenceallowedpackrefs_item, name='' + (name_prefix or 'data') + '.reference_allowed_pack_refs[{data__referenceallowedpackrefs_x}]'.format(**locals()) + '', definition=None, rule='pattern')
+                            raise JsonSchemaValueException('invalid')
         if 'required_worker_runtimes' in data_keys:
             data_keys.remove('required_worker_runtimes')
             data__requiredworkerruntimes = data['required_worker_runtimes']
             if not isinstance(data__requiredworkerruntimes, (dict, list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required_worker_runtimes must be object or array', value=data__requiredworkerruntimes, name='' + (name_prefix or 'data') + '.required_worker_runtimes', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_selector' in data_keys:
             data_keys.remove('worker_selector')
             data__workerselector = data['worker_selector']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, (name_prefix or 'data') + '.worker_selector')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, None)
             if not isinstance(data__workerselector, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_selector must be object', value=data__workerselector, name='' + (name_prefix or 'data') + '.worker_selector', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_tolerations' in data_keys:
             data_keys.remove('worker_tolerations')
             data__workertolerations = data['worker_tolerations']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, (name_prefix or 'data') + '.worker_tolerations')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, None)
             if not isinstance(data__workertolerations, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_tolerations must be array', value=data__workertolerations, name='' + (name_prefix or 'data') + '.worker_tolerations', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_affinity' in data_keys:
             data_keys.remove('worker_affinity')
             data__workeraffinity = data['worker_affinity']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, (name_prefix or 'data') + '.worker_affinity')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, None)
             if not isinstance(data__workeraffinity, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_affinity must be object', value=data__workeraffinity, name='' + (name_prefix or 'data') + '.worker_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'accesses_mcp' in data_keys:
             data_keys.remove('accesses_mcp')
             data__accessesmcp = data['accesses_mcp']
             if not isinstance(data__accessesmcp, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.accesses_mcp must be boolean', value=data__accessesmcp, name='' + (name_prefix or 'data') + '.accesses_mcp', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'log_retention_policy' in data_keys:
             data_keys.remove('log_retention_policy')
             data__logretentionpolicy = data['log_retention_policy']
             if not isinstance(data__logretentionpolicy, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.log_retention_policy must be string', value=data__logretentionpolicy, name='' + (name_prefix or 'data') + '.log_retention_policy', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__logretentionpolicy, str) and data__logretentionpolicy == 'versions' or (isinstance(data__logretentionpolicy, str) and data__logretentionpolicy == 'days') or (isinstance(data__logretentionpolicy, str) and data__logretentionpolicy == 'hours') or (isinstance(data__logretentionpolicy, str) and data__logretentionpolicy == 'minutes')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".log_retention_policy must be one of ['versions', 'days', 'hours', 'minutes']", value=data__logretentionpolicy, name='' + (name_prefix or 'data') + '.log_retention_policy', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         if 'log_retention_limit' in data_keys:
             data_keys.remove('log_retention_limit')
             data__logretentionlimit = data['log_retention_limit']
             if not isinstance(data__logretentionlimit, int) and (not (isinstance(data__logretentionlimit, float) and data__logretentionlimit.is_integer())) or isinstance(data__logretentionlimit, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.log_retention_limit must be integer', value=data__logretentionlimit, name='' + (name_prefix or 'data') + '.log_retention_limit', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__logretentionlimit, (int, float, Decimal)) and (not isinstance(data__logretentionlimit, bool)):
                 if data__logretentionlimit < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.log_retention_limit must be bigger than or equal to 1', value=data__logretentionlimit, name='' + (name_prefix or 'data') + '.log_retention_limit', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'artifact_retention_policy' in data_keys:
             data_keys.remove('artifact_retention_policy')
             data__artifactretentionpolicy = data['artifact_retention_policy']
             if not isinstance(data__artifactretentionpolicy, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.artifact_retention_policy must be string', value=data__artifactretentionpolicy, name='' + (name_prefix or 'data') + '.artifact_retention_policy', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__artifactretentionpolicy, str) and data__artifactretentionpolicy == 'versions' or (isinstance(data__artifactretentionpolicy, str) and data__artifactretentionpolicy == 'days') or (isinstance(data__artifactretentionpolicy, str) and data__artifactretentionpolicy == 'hours') or (isinstance(data__artifactretentionpolicy, str) and data__artifactretentionpolicy == 'minutes')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".artifact_retention_policy must be one of ['versions', 'days', 'hours', 'minutes']", value=data__artifactretentionpolicy, name='' + (name_prefix or 'data') + '.artifact_retention_policy', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         if 'artifact_retention_limit' in data_keys:
             data_keys.remove('artifact_retention_limit')
             data__artifactretentionlimit = data['artifact_retention_limit']
             if not isinstance(data__artifactretentionlimit, int) and (not (isinstance(data__artifactretentionlimit, float) and data__artifactretentionlimit.is_integer())) or isinstance(data__artifactretentionlimit, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.artifact_retention_limit must be integer', value=data__artifactretentionlimit, name='' + (name_prefix or 'data') + '.artifact_retention_limit', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__artifactretentionlimit, (int, float, Decimal)) and (not isinstance(data__artifactretentionlimit, bool)):
                 if data__artifactretentionlimit < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.artifact_retention_limit must be bigger than or equal to 1', value=data__artifactretentionlimit, name='' + (name_prefix or 'data') + '.artifact_retention_limit', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data, custom_formats={}, name_prefix=None):
@@ -296,18 +296,18 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be array', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'preferred' in data_keys:
             data_keys.remove('preferred')
             data__preferred = data['preferred']
             if not isinstance(data__preferred, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred must be array', value=data__preferred, name='' + (name_prefix or 'data') + '.preferred', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__preferred_is_list = isinstance(data__preferred, (list, tuple))
             if data__preferred_is_list:
                 data__preferred_len = len(data__preferred)
                 for data__preferred_x, data__preferred_item in enumerate(data__preferred):
                     if not isinstance(data__preferred_item, dict):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must be object', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     data__preferred_item_is_dict = isinstance(data__preferred_item, dict)
                     if data__preferred_item_is_dict:
                         data__preferred_item_keys = set(data__preferred_item.keys())
@@ -315,24 +315,24 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
                             data__preferred_item_keys.remove('weight')
                             data__preferred_item__weight = data__preferred_item['weight']
                             if not isinstance(data__preferred_item__weight, int) and (not (isinstance(data__preferred_item__weight, float) and data__preferred_item__weight.is_integer())) or isinstance(data__preferred_item__weight, bool):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be integer', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                             if isinstance(data__preferred_item__weight, (int, float, Decimal)) and (not isinstance(data__preferred_item__weight, bool)):
                                 if data__preferred_item__weight < 0:
-                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be bigger than or equal to 0', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='minimum')
+                                    raise JsonSchemaValueException('invalid')
                         if 'preference' in data__preferred_item_keys:
                             data__preferred_item_keys.remove('preference')
                             data__preferred_item__preference = data__preferred_item['preference']
                             if not isinstance(data__preferred_item__preference, dict):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + ' must be object', value=data__preferred_item__preference, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                         if data__preferred_item_keys:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must not contain ' + str(data__preferred_item_keys) + ' properties', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='additionalProperties')
+                            raise JsonSchemaValueException('invalid')
         if 'anti_affinity' in data_keys:
             data_keys.remove('anti_affinity')
             data__antiaffinity = data['anti_affinity']
             if not isinstance(data__antiaffinity, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.anti_affinity must be array', value=data__antiaffinity, name='' + (name_prefix or 'data') + '.anti_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data, custom_formats={}, name_prefix=None):
@@ -340,12 +340,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -353,26 +353,26 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('key')
             data__key = data['key']
             if not isinstance(data__key, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.key must be string', value=data__key, name='' + (name_prefix or 'data') + '.key', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'operator' in data_keys:
             data_keys.remove('operator')
             data__operator = data['operator']
             if not isinstance(data__operator, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.operator must be string', value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__operator, str) and data__operator == 'equal' or (isinstance(data__operator, str) and data__operator == 'exists')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".operator must be one of ['equal', 'exists']", value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         if 'value' in data_keys:
             data_keys.remove('value')
             data__value = data['value']
             if not isinstance(data__value, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.value must be string', value=data__value, name='' + (name_prefix or 'data') + '.value', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'effect' in data_keys:
             data_keys.remove('effect')
             data__effect = data['effect']
             if not isinstance(data__effect, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.effect must be string', value=data__effect, name='' + (name_prefix or 'data') + '.effect', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data, custom_formats={}, name_prefix=None):
@@ -386,30 +386,30 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be array', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + ' must be string', value=data_item, name='' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + '', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['type', 'properties']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
             data_keys = set(data.keys())
             if 'type' in data_keys:
                 data_keys.remove('type')
                 data__type = data['type']
                 if not (isinstance(data__type, str) and data__type == 'object'):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be same as const definition: object', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='const')
+                    raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
@@ -417,12 +417,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_f
             for data_key in data_keys:
                 if data_key not in []:
                     data_value = data.get(data_key)
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, (name_prefix or 'data') + '.{data_key}'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -430,36 +430,36 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('type')
             data__type = data['type']
             if not isinstance(data__type, (str, list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be string or array', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__type_is_list = isinstance(data__type, (list, tuple))
             if data__type_is_list:
                 data__type_len = len(data__type)
                 for data__type_x, data__type_item in enumerate(data__type):
                     if not isinstance(data__type_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + ' must be string', value=data__type_item, name='' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'required' in data_keys:
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be boolean', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'secret' in data_keys:
             data_keys.remove('secret')
             data__secret = data['secret']
             if not isinstance(data__secret, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.secret must be boolean', value=data__secret, name='' + (name_prefix or 'data') + '.secret', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'position' in data_keys:
             data_keys.remove('position')
             data__position = data['position']
             if not isinstance(data__position, int) and (not (isinstance(data__position, float) and data__position.is_integer())) or isinstance(data__position, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be integer', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__position, (int, float, Decimal)) and (not isinstance(data__position, bool)):
                 if data__position < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be bigger than or equal to 0', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'default' in data_keys:
             data_keys.remove('default')
             data__default = data['default']
@@ -467,7 +467,7 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('enum')
             data__enum = data['enum']
             if not isinstance(data__enum, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.enum must be array', value=data__enum, name='' + (name_prefix or 'data') + '.enum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'items' in data_keys:
             data_keys.remove('items')
             data__items = data['items']
@@ -475,59 +475,59 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('properties')
             data__properties = data['properties']
             if not isinstance(data__properties, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.properties must be object', value=data__properties, name='' + (name_prefix or 'data') + '.properties', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minimum' in data_keys:
             data_keys.remove('minimum')
             data__minimum = data['minimum']
             if not isinstance(data__minimum, (int, float, Decimal)) or isinstance(data__minimum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minimum must be number', value=data__minimum, name='' + (name_prefix or 'data') + '.minimum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'maximum' in data_keys:
             data_keys.remove('maximum')
             data__maximum = data['maximum']
             if not isinstance(data__maximum, (int, float, Decimal)) or isinstance(data__maximum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maximum must be number', value=data__maximum, name='' + (name_prefix or 'data') + '.maximum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minItems' in data_keys:
             data_keys.remove('minItems')
             data__minItems = data['minItems']
             if not isinstance(data__minItems, int) and (not (isinstance(data__minItems, float) and data__minItems.is_integer())) or isinstance(data__minItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be integer', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minItems, (int, float, Decimal)) and (not isinstance(data__minItems, bool)):
                 if data__minItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be bigger than or equal to 0', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxItems' in data_keys:
             data_keys.remove('maxItems')
             data__maxItems = data['maxItems']
             if not isinstance(data__maxItems, int) and (not (isinstance(data__maxItems, float) and data__maxItems.is_integer())) or isinstance(data__maxItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be integer', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxItems, (int, float, Decimal)) and (not isinstance(data__maxItems, bool)):
                 if data__maxItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be bigger than or equal to 0', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'minLength' in data_keys:
             data_keys.remove('minLength')
             data__minLength = data['minLength']
             if not isinstance(data__minLength, int) and (not (isinstance(data__minLength, float) and data__minLength.is_integer())) or isinstance(data__minLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be integer', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minLength, (int, float, Decimal)) and (not isinstance(data__minLength, bool)):
                 if data__minLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be bigger than or equal to 0', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxLength' in data_keys:
             data_keys.remove('maxLength')
             data__maxLength = data['maxLength']
             if not isinstance(data__maxLength, int) and (not (isinstance(data__maxLength, float) and data__maxLength.is_integer())) or isinstance(data__maxLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be integer', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxLength, (int, float, Decimal)) and (not isinstance(data__maxLength, bool)):
                 if data__maxLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be bigger than or equal to 0', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'pattern' in data_keys:
             data_keys.remove('pattern')
             data__pattern = data['pattern']
             if not isinstance(data__pattern, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.pattern must be string', value=data__pattern, name='' + (name_prefix or 'data') + '.pattern', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'format' in data_keys:
             data_keys.remove('format')
             data__format = data['format']
             if not isinstance(data__format, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.format must be string', value=data__format, name='' + (name_prefix or 'data') + '.format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 validate = validate_https___attune_lint_dev_schemas_action_schema_json

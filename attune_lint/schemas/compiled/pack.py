@@ -21,76 +21,76 @@ NoneType = type(None)
 
 def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['ref', 'version']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'ref' in data_keys:
             data_keys.remove('ref')
             data__ref = data['ref']
             if not isinstance(data__ref, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be string', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__ref, str):
                 data__ref_len = len(data__ref)
                 if data__ref_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be shorter than or equal to 255 characters', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
                 if not REGEX_PATTERNS['^[a-z][a-z0-9_-]+$'].search(data__ref):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must match pattern ^[a-z][a-z0-9_-]+$', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='pattern')
+                    raise JsonSchemaValueException('invalid')
         if 'label' in data_keys:
             data_keys.remove('label')
             data__label = data['label']
             if not isinstance(data__label, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.label must be string', value=data__label, name='' + (name_prefix or 'data') + '.label', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'name' in data_keys:
             data_keys.remove('name')
             data__name = data['name']
             if not isinstance(data__name, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must be string', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'version' in data_keys:
             data_keys.remove('version')
             data__version = data['version']
             if not isinstance(data__version, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.version must be string', value=data__version, name='' + (name_prefix or 'data') + '.version', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__version, str):
                 if not REGEX_PATTERNS['^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$'].search(data__version):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.version must match pattern ^\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$', value=data__version, name='' + (name_prefix or 'data') + '.version', definition=None, rule='pattern')
+                    raise JsonSchemaValueException('invalid')
         if 'author' in data_keys:
             data_keys.remove('author')
             data__author = data['author']
             if not isinstance(data__author, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.author must be string', value=data__author, name='' + (name_prefix or 'data') + '.author', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'email' in data_keys:
             data_keys.remove('email')
             data__email = data['email']
             if not isinstance(data__email, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.email must be string', value=data__email, name='' + (name_prefix or 'data') + '.email', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'system' in data_keys:
             data_keys.remove('system')
             data__system = data['system']
             if not isinstance(data__system, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.system must be boolean', value=data__system, name='' + (name_prefix or 'data') + '.system', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'enabled' in data_keys:
             data_keys.remove('enabled')
             data__enabled = data['enabled']
             if not isinstance(data__enabled, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.enabled must be boolean', value=data__enabled, name='' + (name_prefix or 'data') + '.enabled', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'conf_schema' in data_keys:
             data_keys.remove('conf_schema')
             data__confschema = data['conf_schema']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__confschema, custom_formats, (name_prefix or 'data') + '.conf_schema')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__confschema, custom_formats, None)
         if 'config' in data_keys:
             data_keys.remove('config')
             data__config = data['config']
             if not isinstance(data__config, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.config must be object', value=data__config, name='' + (name_prefix or 'data') + '.config', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__config_is_dict = isinstance(data__config, dict)
             if data__config_is_dict:
                 data__config_keys = set(data__config.keys())
@@ -101,7 +101,7 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_forma
             data_keys.remove('meta')
             data__meta = data['meta']
             if not isinstance(data__meta, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.meta must be object', value=data__meta, name='' + (name_prefix or 'data') + '.meta', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__meta_is_dict = isinstance(data__meta, dict)
             if data__meta_is_dict:
                 data__meta_keys = set(data__meta.keys())
@@ -111,34 +111,34 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_forma
         if 'tags' in data_keys:
             data_keys.remove('tags')
             data__tags = data['tags']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, (name_prefix or 'data') + '.tags')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, None)
         if 'runtime_deps' in data_keys:
             data_keys.remove('runtime_deps')
             data__runtimedeps = data['runtime_deps']
             if not isinstance(data__runtimedeps, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.runtime_deps must be array', value=data__runtimedeps, name='' + (name_prefix or 'data') + '.runtime_deps', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__runtimedeps_is_list = isinstance(data__runtimedeps, (list, tuple))
             if data__runtimedeps_is_list:
                 data__runtimedeps_len = len(data__runtimedeps)
                 for data__runtimedeps_x, data__runtimedeps_item in enumerate(data__runtimedeps):
                     if not isinstance(data__runtimedeps_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.runtime_deps[{data__runtimedeps_x}]'.format(**locals()) + ' must be string', value=data__runtimedeps_item, name='' + (name_prefix or 'data') + '.runtime_deps[{data__runtimedeps_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'dependencies' in data_keys:
             data_keys.remove('dependencies')
             data__dependencies = data['dependencies']
             if not isinstance(data__dependencies, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.dependencies must be array', value=data__dependencies, name='' + (name_prefix or 'data') + '.dependencies', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__dependencies_is_list = isinstance(data__dependencies, (list, tuple))
             if data__dependencies_is_list:
                 data__dependencies_len = len(data__dependencies)
                 for data__dependencies_x, data__dependencies_item in enumerate(data__dependencies):
                     if not isinstance(data__dependencies_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.dependencies[{data__dependencies_x}]'.format(**locals()) + ' must be string', value=data__dependencies_item, name='' + (name_prefix or 'data') + '.dependencies[{data__dependencies_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'testing' in data_keys:
             data_keys.remove('testing')
             data__testing = data['testing']
             if not isinstance(data__testing, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing must be object', value=data__testing, name='' + (name_prefix or 'data') + '.testing', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__testing_is_dict = isinstance(data__testing, dict)
             if data__testing_is_dict:
                 data__testing_keys = set(data__testing.keys())
@@ -146,12 +146,12 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_forma
                     data__testing_keys.remove('enabled')
                     data__testing__enabled = data__testing['enabled']
                     if not isinstance(data__testing__enabled, bool):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.enabled must be boolean', value=data__testing__enabled, name='' + (name_prefix or 'data') + '.testing.enabled', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                 if 'discovery' in data__testing_keys:
                     data__testing_keys.remove('discovery')
                     data__testing__discovery = data__testing['discovery']
                     if not isinstance(data__testing__discovery, dict):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.discovery must be object', value=data__testing__discovery, name='' + (name_prefix or 'data') + '.testing.discovery', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     data__testing__discovery_is_dict = isinstance(data__testing__discovery, dict)
                     if data__testing__discovery_is_dict:
                         data__testing__discovery_keys = set(data__testing__discovery.keys())
@@ -159,66 +159,66 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_forma
                             data__testing__discovery_keys.remove('method')
                             data__testing__discovery__method = data__testing__discovery['method']
                             if not isinstance(data__testing__discovery__method, str):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.discovery.method must be string', value=data__testing__discovery__method, name='' + (name_prefix or 'data') + '.testing.discovery.method', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                         if 'path' in data__testing__discovery_keys:
                             data__testing__discovery_keys.remove('path')
                             data__testing__discovery__path = data__testing__discovery['path']
                             if not isinstance(data__testing__discovery__path, str):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.discovery.path must be string', value=data__testing__discovery__path, name='' + (name_prefix or 'data') + '.testing.discovery.path', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                         if data__testing__discovery_keys:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.discovery must not contain ' + str(data__testing__discovery_keys) + ' properties', value=data__testing__discovery, name='' + (name_prefix or 'data') + '.testing.discovery', definition=None, rule='additionalProperties')
+                            raise JsonSchemaValueException('invalid')
                 if 'runners' in data__testing_keys:
                     data__testing_keys.remove('runners')
                     data__testing__runners = data__testing['runners']
                     if not isinstance(data__testing__runners, dict):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.runners must be object', value=data__testing__runners, name='' + (name_prefix or 'data') + '.testing.runners', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     data__testing__runners_is_dict = isinstance(data__testing__runners, dict)
                     if data__testing__runners_is_dict:
                         data__testing__runners_keys = set(data__testing__runners.keys())
                         for data__testing__runners_key in data__testing__runners_keys:
                             if data__testing__runners_key not in []:
                                 data__testing__runners_value = data__testing__runners.get(data__testing__runners_key)
-                                validate_https___attune_lint_dev_schemas_pack_schema_json___defs_testing_runner(data__testing__runners_value, custom_formats, (name_prefix or 'data') + '.testing.runners.{data__testing__runners_key}'.format(**locals()))
+                                validate_https___attune_lint_dev_schemas_pack_schema_json___defs_testing_runner(data__testing__runners_value, custom_formats, None)
                 if 'result_path' in data__testing_keys:
                     data__testing_keys.remove('result_path')
                     data__testing__resultpath = data__testing['result_path']
                     if not isinstance(data__testing__resultpath, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.result_path must be string', value=data__testing__resultpath, name='' + (name_prefix or 'data') + '.testing.result_path', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                 if 'min_pass_rate' in data__testing_keys:
                     data__testing_keys.remove('min_pass_rate')
                     data__testing__minpassrate = data__testing['min_pass_rate']
                     if not isinstance(data__testing__minpassrate, (int, float, Decimal)) or isinstance(data__testing__minpassrate, bool):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.min_pass_rate must be number', value=data__testing__minpassrate, name='' + (name_prefix or 'data') + '.testing.min_pass_rate', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     if isinstance(data__testing__minpassrate, (int, float, Decimal)) and (not isinstance(data__testing__minpassrate, bool)):
                         if data__testing__minpassrate < 0:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.min_pass_rate must be bigger than or equal to 0', value=data__testing__minpassrate, name='' + (name_prefix or 'data') + '.testing.min_pass_rate', definition=None, rule='minimum')
+                            raise JsonSchemaValueException('invalid')
                         if data__testing__minpassrate > 1:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.min_pass_rate must be smaller than or equal to 1', value=data__testing__minpassrate, name='' + (name_prefix or 'data') + '.testing.min_pass_rate', definition=None, rule='maximum')
+                            raise JsonSchemaValueException('invalid')
                 if 'on_failure' in data__testing_keys:
                     data__testing_keys.remove('on_failure')
                     data__testing__onfailure = data__testing['on_failure']
                     if not isinstance(data__testing__onfailure, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing.on_failure must be string', value=data__testing__onfailure, name='' + (name_prefix or 'data') + '.testing.on_failure', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                 if data__testing_keys:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.testing must not contain ' + str(data__testing_keys) + ' properties', value=data__testing, name='' + (name_prefix or 'data') + '.testing', definition=None, rule='additionalProperties')
+                    raise JsonSchemaValueException('invalid')
         if 'worker_selector' in data_keys:
             data_keys.remove('worker_selector')
             data__workerselector = data['worker_selector']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, (name_prefix or 'data') + '.worker_selector')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, None)
             if not isinstance(data__workerselector, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_selector must be object', value=data__workerselector, name='' + (name_prefix or 'data') + '.worker_selector', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_tolerations' in data_keys:
             data_keys.remove('worker_tolerations')
             data__workertolerations = data['worker_tolerations']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, (name_prefix or 'data') + '.worker_tolerations')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, None)
             if not isinstance(data__workertolerations, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_tolerations must be array', value=data__workertolerations, name='' + (name_prefix or 'data') + '.worker_tolerations', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_affinity' in data_keys:
             data_keys.remove('worker_affinity')
             data__workeraffinity = data['worker_affinity']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, (name_prefix or 'data') + '.worker_affinity')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, None)
             if not isinstance(data__workeraffinity, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_affinity must be object', value=data__workeraffinity, name='' + (name_prefix or 'data') + '.worker_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'config_schema' in data_keys:
             data_keys.remove('config_schema')
             data__configschema = data['config_schema']
@@ -229,19 +229,19 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json(data, custom_forma
             data_keys.remove('keywords')
             data__keywords = data['keywords']
             if not isinstance(data__keywords, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.keywords must be array', value=data__keywords, name='' + (name_prefix or 'data') + '.keywords', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__keywords_is_list = isinstance(data__keywords, (list, tuple))
             if data__keywords_is_list:
                 data__keywords_len = len(data__keywords)
                 for data__keywords_x, data__keywords_item in enumerate(data__keywords):
                     if not isinstance(data__keywords_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.keywords[{data__keywords_x}]'.format(**locals()) + ' must be string', value=data__keywords_item, name='' + (name_prefix or 'data') + '.keywords[{data__keywords_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'is_standard' in data_keys:
             data_keys.remove('is_standard')
             data__isstandard = data['is_standard']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.is_standard must not be there', value=data__isstandard, name='' + (name_prefix or 'data') + '.is_standard', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data, custom_formats={}, name_prefix=None):
@@ -252,18 +252,18 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be array', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'preferred' in data_keys:
             data_keys.remove('preferred')
             data__preferred = data['preferred']
             if not isinstance(data__preferred, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred must be array', value=data__preferred, name='' + (name_prefix or 'data') + '.preferred', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__preferred_is_list = isinstance(data__preferred, (list, tuple))
             if data__preferred_is_list:
                 data__preferred_len = len(data__preferred)
                 for data__preferred_x, data__preferred_item in enumerate(data__preferred):
                     if not isinstance(data__preferred_item, dict):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must be object', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     data__preferred_item_is_dict = isinstance(data__preferred_item, dict)
                     if data__preferred_item_is_dict:
                         data__preferred_item_keys = set(data__preferred_item.keys())
@@ -271,24 +271,24 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
                             data__preferred_item_keys.remove('weight')
                             data__preferred_item__weight = data__preferred_item['weight']
                             if not isinstance(data__preferred_item__weight, int) and (not (isinstance(data__preferred_item__weight, float) and data__preferred_item__weight.is_integer())) or isinstance(data__preferred_item__weight, bool):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be integer', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                             if isinstance(data__preferred_item__weight, (int, float, Decimal)) and (not isinstance(data__preferred_item__weight, bool)):
                                 if data__preferred_item__weight < 0:
-                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be bigger than or equal to 0', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='minimum')
+                                    raise JsonSchemaValueException('invalid')
                         if 'preference' in data__preferred_item_keys:
                             data__preferred_item_keys.remove('preference')
                             data__preferred_item__preference = data__preferred_item['preference']
                             if not isinstance(data__preferred_item__preference, dict):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + ' must be object', value=data__preferred_item__preference, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                         if data__preferred_item_keys:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must not contain ' + str(data__preferred_item_keys) + ' properties', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='additionalProperties')
+                            raise JsonSchemaValueException('invalid')
         if 'anti_affinity' in data_keys:
             data_keys.remove('anti_affinity')
             data__antiaffinity = data['anti_affinity']
             if not isinstance(data__antiaffinity, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.anti_affinity must be array', value=data__antiaffinity, name='' + (name_prefix or 'data') + '.anti_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data, custom_formats={}, name_prefix=None):
@@ -296,12 +296,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -309,26 +309,26 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('key')
             data__key = data['key']
             if not isinstance(data__key, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.key must be string', value=data__key, name='' + (name_prefix or 'data') + '.key', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'operator' in data_keys:
             data_keys.remove('operator')
             data__operator = data['operator']
             if not isinstance(data__operator, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.operator must be string', value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__operator, str) and data__operator == 'equal' or (isinstance(data__operator, str) and data__operator == 'exists')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".operator must be one of ['equal', 'exists']", value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         if 'value' in data_keys:
             data_keys.remove('value')
             data__value = data['value']
             if not isinstance(data__value, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.value must be string', value=data__value, name='' + (name_prefix or 'data') + '.value', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'effect' in data_keys:
             data_keys.remove('effect')
             data__effect = data['effect']
             if not isinstance(data__effect, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.effect must be string', value=data__effect, name='' + (name_prefix or 'data') + '.effect', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data, custom_formats={}, name_prefix=None):
@@ -342,7 +342,7 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
 
 def validate_https___attune_lint_dev_schemas_pack_schema_json___defs_testing_runner(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -350,55 +350,55 @@ def validate_https___attune_lint_dev_schemas_pack_schema_json___defs_testing_run
             data_keys.remove('type')
             data__type = data['type']
             if not isinstance(data__type, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be string', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'entry_point' in data_keys:
             data_keys.remove('entry_point')
             data__entrypoint = data['entry_point']
             if not isinstance(data__entrypoint, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.entry_point must be string', value=data__entrypoint, name='' + (name_prefix or 'data') + '.entry_point', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'timeout' in data_keys:
             data_keys.remove('timeout')
             data__timeout = data['timeout']
             if not isinstance(data__timeout, int) and (not (isinstance(data__timeout, float) and data__timeout.is_integer())) or isinstance(data__timeout, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout must be integer', value=data__timeout, name='' + (name_prefix or 'data') + '.timeout', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__timeout, (int, float, Decimal)) and (not isinstance(data__timeout, bool)):
                 if data__timeout < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout must be bigger than or equal to 1', value=data__timeout, name='' + (name_prefix or 'data') + '.timeout', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'result_format' in data_keys:
             data_keys.remove('result_format')
             data__resultformat = data['result_format']
             if not isinstance(data__resultformat, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.result_format must be string', value=data__resultformat, name='' + (name_prefix or 'data') + '.result_format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be array', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + ' must be string', value=data_item, name='' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + '', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['type', 'properties']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
             data_keys = set(data.keys())
             if 'type' in data_keys:
                 data_keys.remove('type')
                 data__type = data['type']
                 if not (isinstance(data__type, str) and data__type == 'object'):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be same as const definition: object', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='const')
+                    raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
@@ -406,12 +406,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_f
             for data_key in data_keys:
                 if data_key not in []:
                     data_value = data.get(data_key)
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, (name_prefix or 'data') + '.{data_key}'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -419,36 +419,36 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('type')
             data__type = data['type']
             if not isinstance(data__type, (str, list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be string or array', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__type_is_list = isinstance(data__type, (list, tuple))
             if data__type_is_list:
                 data__type_len = len(data__type)
                 for data__type_x, data__type_item in enumerate(data__type):
                     if not isinstance(data__type_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + ' must be string', value=data__type_item, name='' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'required' in data_keys:
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be boolean', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'secret' in data_keys:
             data_keys.remove('secret')
             data__secret = data['secret']
             if not isinstance(data__secret, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.secret must be boolean', value=data__secret, name='' + (name_prefix or 'data') + '.secret', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'position' in data_keys:
             data_keys.remove('position')
             data__position = data['position']
             if not isinstance(data__position, int) and (not (isinstance(data__position, float) and data__position.is_integer())) or isinstance(data__position, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be integer', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__position, (int, float, Decimal)) and (not isinstance(data__position, bool)):
                 if data__position < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be bigger than or equal to 0', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'default' in data_keys:
             data_keys.remove('default')
             data__default = data['default']
@@ -456,7 +456,7 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('enum')
             data__enum = data['enum']
             if not isinstance(data__enum, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.enum must be array', value=data__enum, name='' + (name_prefix or 'data') + '.enum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'items' in data_keys:
             data_keys.remove('items')
             data__items = data['items']
@@ -464,59 +464,59 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('properties')
             data__properties = data['properties']
             if not isinstance(data__properties, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.properties must be object', value=data__properties, name='' + (name_prefix or 'data') + '.properties', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minimum' in data_keys:
             data_keys.remove('minimum')
             data__minimum = data['minimum']
             if not isinstance(data__minimum, (int, float, Decimal)) or isinstance(data__minimum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minimum must be number', value=data__minimum, name='' + (name_prefix or 'data') + '.minimum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'maximum' in data_keys:
             data_keys.remove('maximum')
             data__maximum = data['maximum']
             if not isinstance(data__maximum, (int, float, Decimal)) or isinstance(data__maximum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maximum must be number', value=data__maximum, name='' + (name_prefix or 'data') + '.maximum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minItems' in data_keys:
             data_keys.remove('minItems')
             data__minItems = data['minItems']
             if not isinstance(data__minItems, int) and (not (isinstance(data__minItems, float) and data__minItems.is_integer())) or isinstance(data__minItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be integer', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minItems, (int, float, Decimal)) and (not isinstance(data__minItems, bool)):
                 if data__minItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be bigger than or equal to 0', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxItems' in data_keys:
             data_keys.remove('maxItems')
             data__maxItems = data['maxItems']
             if not isinstance(data__maxItems, int) and (not (isinstance(data__maxItems, float) and data__maxItems.is_integer())) or isinstance(data__maxItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be integer', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxItems, (int, float, Decimal)) and (not isinstance(data__maxItems, bool)):
                 if data__maxItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be bigger than or equal to 0', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'minLength' in data_keys:
             data_keys.remove('minLength')
             data__minLength = data['minLength']
             if not isinstance(data__minLength, int) and (not (isinstance(data__minLength, float) and data__minLength.is_integer())) or isinstance(data__minLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be integer', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minLength, (int, float, Decimal)) and (not isinstance(data__minLength, bool)):
                 if data__minLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be bigger than or equal to 0', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxLength' in data_keys:
             data_keys.remove('maxLength')
             data__maxLength = data['maxLength']
             if not isinstance(data__maxLength, int) and (not (isinstance(data__maxLength, float) and data__maxLength.is_integer())) or isinstance(data__maxLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be integer', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxLength, (int, float, Decimal)) and (not isinstance(data__maxLength, bool)):
                 if data__maxLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be bigger than or equal to 0', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'pattern' in data_keys:
             data_keys.remove('pattern')
             data__pattern = data['pattern']
             if not isinstance(data__pattern, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.pattern must be string', value=data__pattern, name='' + (name_prefix or 'data') + '.pattern', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'format' in data_keys:
             data_keys.remove('format')
             data__format = data['format']
             if not isinstance(data__format, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.format must be string', value=data__format, name='' + (name_prefix or 'data') + '.format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 validate = validate_https___attune_lint_dev_schemas_pack_schema_json

@@ -20,65 +20,65 @@ REGEX_PATTERNS = {'^[\\w-]+$': re.compile('^[\\w-]+\\Z'), '^\\s*\\{\\{\\s*\\S[\\
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
-    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json(data, custom_formats, (name_prefix or 'data') + '')
+    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json(data, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['version', 'tasks']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'ref' in data_keys:
             data_keys.remove('ref')
             data__ref = data['ref']
             if not isinstance(data__ref, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be string', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__ref, str):
                 data__ref_len = len(data__ref)
                 if data__ref_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.ref must be shorter than or equal to 255 characters', value=data__ref, name='' + (name_prefix or 'data') + '.ref', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
         if 'label' in data_keys:
             data_keys.remove('label')
             data__label = data['label']
             if not isinstance(data__label, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.label must be string', value=data__label, name='' + (name_prefix or 'data') + '.label', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__label, str):
                 data__label_len = len(data__label)
                 if data__label_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.label must be shorter than or equal to 255 characters', value=data__label, name='' + (name_prefix or 'data') + '.label', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'version' in data_keys:
             data_keys.remove('version')
             data__version = data['version']
             if not isinstance(data__version, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.version must be string', value=data__version, name='' + (name_prefix or 'data') + '.version', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__version, str):
                 data__version_len = len(data__version)
                 if data__version_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.version must be longer than or equal to 1 characters', value=data__version, name='' + (name_prefix or 'data') + '.version', definition=None, rule='minLength')
+                    raise JsonSchemaValueException('invalid')
                 if data__version_len > 50:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.version must be shorter than or equal to 50 characters', value=data__version, name='' + (name_prefix or 'data') + '.version', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
         if 'parameters' in data_keys:
             data_keys.remove('parameters')
             data__parameters = data['parameters']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__parameters, custom_formats, (name_prefix or 'data') + '.parameters')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__parameters, custom_formats, None)
         if 'output' in data_keys:
             data_keys.remove('output')
             data__output = data['output']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__output, custom_formats, (name_prefix or 'data') + '.output')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data__output, custom_formats, None)
         if 'vars' in data_keys:
             data_keys.remove('vars')
             data__vars = data['vars']
             if not isinstance(data__vars, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.vars must be object', value=data__vars, name='' + (name_prefix or 'data') + '.vars', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__vars_is_dict = isinstance(data__vars, dict)
             if data__vars_is_dict:
                 data__vars_keys = set(data__vars.keys())
@@ -92,28 +92,28 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json(data, cu
                         try:
                             if isinstance(data__vars_key, str):
                                 if not REGEX_PATTERNS['^[\\w-]+$'].search(data__vars_key):
-                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.vars must match pattern ^[\\w-]+$', value=data__vars_key, name='' + (name_prefix or 'data') + '.vars', definition=None, rule='pattern')
+                                    raise JsonSchemaValueException('invalid')
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             data__vars_property_names = False
                     if not data__vars_property_names:
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.vars must be named by propertyName definition', value=data__vars, name='' + (name_prefix or 'data') + '.vars', definition=None, rule='propertyNames')
+                        raise JsonSchemaValueException('invalid')
         if 'tasks' in data_keys:
             data_keys.remove('tasks')
             data__tasks = data['tasks']
             if not isinstance(data__tasks, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.tasks must be array', value=data__tasks, name='' + (name_prefix or 'data') + '.tasks', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__tasks_is_list = isinstance(data__tasks, (list, tuple))
             if data__tasks_is_list:
                 data__tasks_len = len(data__tasks)
                 if data__tasks_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.tasks must contain at least 1 items', value=data__tasks, name='' + (name_prefix or 'data') + '.tasks', definition=None, rule='minItems')
+                    raise JsonSchemaValueException('invalid')
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_task(data__tasks_item, custom_formats, (name_prefix or 'data') + '.tasks[{data__tasks_x}]'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_task(data__tasks_item, custom_formats, None)
         if 'output_map' in data_keys:
             data_keys.remove('output_map')
             data__outputmap = data['output_map']
             if not isinstance(data__outputmap, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.output_map must be object', value=data__outputmap, name='' + (name_prefix or 'data') + '.output_map', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__outputmap_is_dict = isinstance(data__outputmap, dict)
             if data__outputmap_is_dict:
                 data__outputmap_keys = set(data__outputmap.keys())
@@ -121,54 +121,54 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json(data, cu
                     if data__outputmap_key not in []:
                         data__outputmap_value = data__outputmap.get(data__outputmap_key)
                         if not isinstance(data__outputmap_value, (str, int, float, Decimal, bool)):
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.output_map.{data__outputmap_key}'.format(**locals()) + ' must be string or number or boolean', value=data__outputmap_value, name='' + (name_prefix or 'data') + '.output_map.{data__outputmap_key}'.format(**locals()) + '', definition=None, rule='type')
+                            raise JsonSchemaValueException('invalid')
         if 'tags' in data_keys:
             data_keys.remove('tags')
             data__tags = data['tags']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, (name_prefix or 'data') + '.tags')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data__tags, custom_formats, None)
         if 'cancellation_policy' in data_keys:
             data_keys.remove('cancellation_policy')
             data__cancellationpolicy = data['cancellation_policy']
             if not isinstance(data__cancellationpolicy, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.cancellation_policy must be string', value=data__cancellationpolicy, name='' + (name_prefix or 'data') + '.cancellation_policy', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__cancellationpolicy, str) and data__cancellationpolicy == 'allow_finish' or (isinstance(data__cancellationpolicy, str) and data__cancellationpolicy == 'cancel_running')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".cancellation_policy must be one of ['allow_finish', 'cancel_running']", value=data__cancellationpolicy, name='' + (name_prefix or 'data') + '.cancellation_policy', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['cancellation_policy'] = 'allow_finish'
         if 'name' in data_keys:
             data_keys.remove('name')
             data__name = data['name']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must not be there', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if 'output_schema' in data_keys:
             data_keys.remove('output_schema')
             data__outputschema = data['output_schema']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.output_schema must not be there', value=data__outputschema, name='' + (name_prefix or 'data') + '.output_schema', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if 'metadata' in data_keys:
             data_keys.remove('metadata')
             data__metadata = data['metadata']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.metadata must not be there', value=data__metadata, name='' + (name_prefix or 'data') + '.metadata', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if 'input' in data_keys:
             data_keys.remove('input')
             data__input = data['input']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.input must not be there', value=data__input, name='' + (name_prefix or 'data') + '.input', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_tags(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be array', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + ' must be string', value=data_item, name='' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + '', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_task(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
@@ -177,7 +177,7 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
                 data_keys.remove('type')
                 data__type = data['type']
                 if not (isinstance(data__type, str) and data__type == 'action' or (isinstance(data__type, str) and data__type == 'workflow')):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + ".type must be one of ['action', 'workflow']", value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='enum')
+                    raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         pass
     else:
@@ -185,19 +185,19 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
         if data_is_dict:
             data__missing_keys = set(['action']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['type']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
             data_keys = set(data.keys())
             if 'type' in data_keys:
                 data_keys.remove('type')
                 data__type = data['type']
                 if not (isinstance(data__type, str) and data__type == 'parallel'):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be same as const definition: parallel', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='const')
+                    raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         pass
     else:
@@ -205,43 +205,43 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
         if data_is_dict:
             data__missing_keys = set(['tasks']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['name']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'name' in data_keys:
             data_keys.remove('name')
             data__name = data['name']
             if not isinstance(data__name, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must be string', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__name, str):
                 data__name_len = len(data__name)
                 if data__name_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must be longer than or equal to 1 characters', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule='minLength')
+                    raise JsonSchemaValueException('invalid')
                 if data__name_len > 255:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.name must be shorter than or equal to 255 characters', value=data__name, name='' + (name_prefix or 'data') + '.name', definition=None, rule='maxLength')
+                    raise JsonSchemaValueException('invalid')
         if 'type' in data_keys:
             data_keys.remove('type')
             data__type = data['type']
             if not isinstance(data__type, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be string', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__type, str) and data__type == 'action' or (isinstance(data__type, str) and data__type == 'parallel') or (isinstance(data__type, str) and data__type == 'workflow')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".type must be one of ['action', 'parallel', 'workflow']", value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['type'] = 'action'
         if 'action' in data_keys:
             data_keys.remove('action')
             data__action = data['action']
             if not isinstance(data__action, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.action must be string', value=data__action, name='' + (name_prefix or 'data') + '.action', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'input' in data_keys:
             data_keys.remove('input')
             data__input = data['input']
             if not isinstance(data__input, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.input must be object', value=data__input, name='' + (name_prefix or 'data') + '.input', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__input_is_dict = isinstance(data__input, dict)
             if data__input_is_dict:
                 data__input_keys = set(data__input.keys())
@@ -252,113 +252,113 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('when')
             data__when = data['when']
             if not isinstance(data__when, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.when must be string', value=data__when, name='' + (name_prefix or 'data') + '.when', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'with_items' in data_keys:
             data_keys.remove('with_items')
             data__withitems = data['with_items']
             if not isinstance(data__withitems, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.with_items must be string', value=data__withitems, name='' + (name_prefix or 'data') + '.with_items', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'iterate_cache' in data_keys:
             data_keys.remove('iterate_cache')
             data__iteratecache = data['iterate_cache']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_iterate_cache(data__iteratecache, custom_formats, (name_prefix or 'data') + '.iterate_cache')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_iterate_cache(data__iteratecache, custom_formats, None)
         if 'batch_size' in data_keys:
             data_keys.remove('batch_size')
             data__batchsize = data['batch_size']
             if not isinstance(data__batchsize, int) and (not (isinstance(data__batchsize, float) and data__batchsize.is_integer())) or isinstance(data__batchsize, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.batch_size must be integer', value=data__batchsize, name='' + (name_prefix or 'data') + '.batch_size', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__batchsize, (int, float, Decimal)) and (not isinstance(data__batchsize, bool)):
                 if data__batchsize < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.batch_size must be bigger than or equal to 1', value=data__batchsize, name='' + (name_prefix or 'data') + '.batch_size', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
                 if data__batchsize > 1000:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.batch_size must be smaller than or equal to 1000', value=data__batchsize, name='' + (name_prefix or 'data') + '.batch_size', definition=None, rule='maximum')
+                    raise JsonSchemaValueException('invalid')
         if 'concurrency' in data_keys:
             data_keys.remove('concurrency')
             data__concurrency = data['concurrency']
             if not isinstance(data__concurrency, int) and (not (isinstance(data__concurrency, float) and data__concurrency.is_integer())) or isinstance(data__concurrency, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.concurrency must be integer', value=data__concurrency, name='' + (name_prefix or 'data') + '.concurrency', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__concurrency, (int, float, Decimal)) and (not isinstance(data__concurrency, bool)):
                 if data__concurrency < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.concurrency must be bigger than or equal to 1', value=data__concurrency, name='' + (name_prefix or 'data') + '.concurrency', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
                 if data__concurrency > 100:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.concurrency must be smaller than or equal to 100', value=data__concurrency, name='' + (name_prefix or 'data') + '.concurrency', definition=None, rule='maximum')
+                    raise JsonSchemaValueException('invalid')
         if 'retry' in data_keys:
             data_keys.remove('retry')
             data__retry = data['retry']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_retry(data__retry, custom_formats, (name_prefix or 'data') + '.retry')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_retry(data__retry, custom_formats, None)
         if 'timeout' in data_keys:
             data_keys.remove('timeout')
             data__timeout = data['timeout']
             if not isinstance(data__timeout, (int, str)) and (not (isinstance(data__timeout, float) and data__timeout.is_integer())) or isinstance(data__timeout, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout must be integer or string', value=data__timeout, name='' + (name_prefix or 'data') + '.timeout', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__timeout, (int, float, Decimal)) and (not isinstance(data__timeout, bool)):
                 if data__timeout < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.timeout must be bigger than or equal to 0', value=data__timeout, name='' + (name_prefix or 'data') + '.timeout', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'join' in data_keys:
             data_keys.remove('join')
             data__join = data['join']
             if not isinstance(data__join, int) and (not (isinstance(data__join, float) and data__join.is_integer())) or isinstance(data__join, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.join must be integer', value=data__join, name='' + (name_prefix or 'data') + '.join', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__join, (int, float, Decimal)) and (not isinstance(data__join, bool)):
                 if data__join < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.join must be bigger than or equal to 0', value=data__join, name='' + (name_prefix or 'data') + '.join', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'next' in data_keys:
             data_keys.remove('next')
             data__next = data['next']
             if not isinstance(data__next, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.next must be array', value=data__next, name='' + (name_prefix or 'data') + '.next', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__next_is_list = isinstance(data__next, (list, tuple))
             if data__next_is_list:
                 data__next_len = len(data__next)
                 for data__next_x, data__next_item in enumerate(data__next):
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_transition(data__next_item, custom_formats, (name_prefix or 'data') + '.next[{data__next_x}]'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_transition(data__next_item, custom_formats, None)
         if 'permission_set_refs' in data_keys:
             data_keys.remove('permission_set_refs')
             data__permissionsetrefs = data['permission_set_refs']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_permission_set_refs(data__permissionsetrefs, custom_formats, (name_prefix or 'data') + '.permission_set_refs')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_permission_set_refs(data__permissionsetrefs, custom_formats, None)
         if 'permission_set_ref' in data_keys:
             data_keys.remove('permission_set_ref')
             data__permissionsetref = data['permission_set_ref']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_permission_set_refs(data__permissionsetref, custom_formats, (name_prefix or 'data') + '.permission_set_ref')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_permission_set_refs(data__permissionsetref, custom_formats, None)
         if 'worker_selector' in data_keys:
             data_keys.remove('worker_selector')
             data__workerselector = data['worker_selector']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, (name_prefix or 'data') + '.worker_selector')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data__workerselector, custom_formats, None)
             if not isinstance(data__workerselector, (dict, str)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_selector must be object or string', value=data__workerselector, name='' + (name_prefix or 'data') + '.worker_selector', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_tolerations' in data_keys:
             data_keys.remove('worker_tolerations')
             data__workertolerations = data['worker_tolerations']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, (name_prefix or 'data') + '.worker_tolerations')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data__workertolerations, custom_formats, None)
             if not isinstance(data__workertolerations, (list, tuple, str)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_tolerations must be array or string', value=data__workertolerations, name='' + (name_prefix or 'data') + '.worker_tolerations', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'worker_affinity' in data_keys:
             data_keys.remove('worker_affinity')
             data__workeraffinity = data['worker_affinity']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, (name_prefix or 'data') + '.worker_affinity')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data__workeraffinity, custom_formats, None)
             if not isinstance(data__workeraffinity, (dict, str)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.worker_affinity must be object or string', value=data__workeraffinity, name='' + (name_prefix or 'data') + '.worker_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'trace_tag_template' in data_keys:
             data_keys.remove('trace_tag_template')
             data__tracetagtemplate = data['trace_tag_template']
             if not isinstance(data__tracetagtemplate, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.trace_tag_template must be string', value=data__tracetagtemplate, name='' + (name_prefix or 'data') + '.trace_tag_template', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'wait_for' in data_keys:
             data_keys.remove('wait_for')
             data__waitfor = data['wait_for']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_for(data__waitfor, custom_formats, (name_prefix or 'data') + '.wait_for')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_for(data__waitfor, custom_formats, None)
         if 'tasks' in data_keys:
             data_keys.remove('tasks')
             data__tasks = data['tasks']
             if not isinstance(data__tasks, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.tasks must be array', value=data__tasks, name='' + (name_prefix or 'data') + '.tasks', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__tasks_is_list = isinstance(data__tasks, (list, tuple))
             if data__tasks_is_list:
                 data__tasks_len = len(data__tasks)
                 if data__tasks_len < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.tasks must contain at least 1 items', value=data__tasks, name='' + (name_prefix or 'data') + '.tasks', definition=None, rule='minItems')
+                    raise JsonSchemaValueException('invalid')
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_task(data__tasks_item, custom_formats, (name_prefix or 'data') + '.tasks[{data__tasks_x}]'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_task(data__tasks_item, custom_formats, None)
         if '__chart_meta__' in data_keys:
             data_keys.remove('__chart_meta__')
             data__chartmeta = data['__chart_meta__']
@@ -366,121 +366,121 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('on_success')
             data__onsuccess = data['on_success']
             if not isinstance(data__onsuccess, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.on_success must be string', value=data__onsuccess, name='' + (name_prefix or 'data') + '.on_success', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'on_failure' in data_keys:
             data_keys.remove('on_failure')
             data__onfailure = data['on_failure']
             if not isinstance(data__onfailure, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.on_failure must be string', value=data__onfailure, name='' + (name_prefix or 'data') + '.on_failure', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'on_complete' in data_keys:
             data_keys.remove('on_complete')
             data__oncomplete = data['on_complete']
             if not isinstance(data__oncomplete, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.on_complete must be string', value=data__oncomplete, name='' + (name_prefix or 'data') + '.on_complete', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'on_timeout' in data_keys:
             data_keys.remove('on_timeout')
             data__ontimeout = data['on_timeout']
             if not isinstance(data__ontimeout, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.on_timeout must be string', value=data__ontimeout, name='' + (name_prefix or 'data') + '.on_timeout', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'decision' in data_keys:
             data_keys.remove('decision')
             data__decision = data['decision']
             if not isinstance(data__decision, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.decision must be array', value=data__decision, name='' + (name_prefix or 'data') + '.decision', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__decision_is_list = isinstance(data__decision, (list, tuple))
             if data__decision_is_list:
                 data__decision_len = len(data__decision)
                 for data__decision_x, data__decision_item in enumerate(data__decision):
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_decision_branch(data__decision_item, custom_formats, (name_prefix or 'data') + '.decision[{data__decision_x}]'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_decision_branch(data__decision_item, custom_formats, None)
         if 'publish' in data_keys:
             data_keys.remove('publish')
             data__publish = data['publish']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_publish_list(data__publish, custom_formats, (name_prefix or 'data') + '.publish')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_publish_list(data__publish, custom_formats, None)
         if 'delay' in data_keys:
             data_keys.remove('delay')
             data__delay = data['delay']
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.delay must not be there', value=data__delay, name='' + (name_prefix or 'data') + '.delay', definition=None, rule=None)
+            raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_publish_list(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be array', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (str, dict)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + ' must be string or object', value=data_item, name='' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + '', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_decision_branch(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['next']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'when' in data_keys:
             data_keys.remove('when')
             data__when = data['when']
             if not isinstance(data__when, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.when must be string', value=data__when, name='' + (name_prefix or 'data') + '.when', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'next' in data_keys:
             data_keys.remove('next')
             data__next = data['next']
             if not isinstance(data__next, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.next must be string', value=data__next, name='' + (name_prefix or 'data') + '.next', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'default' in data_keys:
             data_keys.remove('default')
             data__default = data['default']
             if not isinstance(data__default, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.default must be boolean', value=data__default, name='' + (name_prefix or 'data') + '.default', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_for(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain at least 1 properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='minProperties')
+            raise JsonSchemaValueException('invalid')
         if data_len > 1:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain less than or equal to 1 properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='maxProperties')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'inquiry' in data_keys:
             data_keys.remove('inquiry')
             data__inquiry = data['inquiry']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__inquiry, custom_formats, (name_prefix or 'data') + '.inquiry')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__inquiry, custom_formats, None)
         if 'execution' in data_keys:
             data_keys.remove('execution')
             data__execution = data['execution']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__execution, custom_formats, (name_prefix or 'data') + '.execution')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__execution, custom_formats, None)
         if 'work_queue_item' in data_keys:
             data_keys.remove('work_queue_item')
             data__workqueueitem = data['work_queue_item']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__workqueueitem, custom_formats, (name_prefix or 'data') + '.work_queue_item')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data__workqueueitem, custom_formats, None)
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_wait_target(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int, str)) and (not (isinstance(data, float) and data.is_integer())) or isinstance(data, bool):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be integer or string', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     if isinstance(data, str):
         if not REGEX_PATTERNS['^\\s*\\{\\{\\s*\\S[\\s\\S]*\\}\\}\\s*$'].search(data):
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must match pattern ^\\s*\\{\\{\\s*\\S[\\s\\S]*\\}\\}\\s*$', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='pattern')
+            raise JsonSchemaValueException('invalid')
     if isinstance(data, (int, float, Decimal)) and (not isinstance(data, bool)):
         if data < 1:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be bigger than or equal to 1', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='minimum')
+            raise JsonSchemaValueException('invalid')
         if data > 9223372036854775807:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be smaller than or equal to 9223372036854775807', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='maximum')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_affinity(data, custom_formats={}, name_prefix=None):
@@ -491,18 +491,18 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be array', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'preferred' in data_keys:
             data_keys.remove('preferred')
             data__preferred = data['preferred']
             if not isinstance(data__preferred, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred must be array', value=data__preferred, name='' + (name_prefix or 'data') + '.preferred', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__preferred_is_list = isinstance(data__preferred, (list, tuple))
             if data__preferred_is_list:
                 data__preferred_len = len(data__preferred)
                 for data__preferred_x, data__preferred_item in enumerate(data__preferred):
                     if not isinstance(data__preferred_item, dict):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must be object', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
                     data__preferred_item_is_dict = isinstance(data__preferred_item, dict)
                     if data__preferred_item_is_dict:
                         data__preferred_item_keys = set(data__preferred_item.keys())
@@ -510,24 +510,24 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
                             data__preferred_item_keys.remove('weight')
                             data__preferred_item__weight = data__preferred_item['weight']
                             if not isinstance(data__preferred_item__weight, int) and (not (isinstance(data__preferred_item__weight, float) and data__preferred_item__weight.is_integer())) or isinstance(data__preferred_item__weight, bool):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be integer', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                             if isinstance(data__preferred_item__weight, (int, float, Decimal)) and (not isinstance(data__preferred_item__weight, bool)):
                                 if data__preferred_item__weight < 0:
-                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + ' must be bigger than or equal to 0', value=data__preferred_item__weight, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].weight'.format(**locals()) + '', definition=None, rule='minimum')
+                                    raise JsonSchemaValueException('invalid')
                         if 'preference' in data__preferred_item_keys:
                             data__preferred_item_keys.remove('preference')
                             data__preferred_item__preference = data__preferred_item['preference']
                             if not isinstance(data__preferred_item__preference, dict):
-                                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + ' must be object', value=data__preferred_item__preference, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}].preference'.format(**locals()) + '', definition=None, rule='type')
+                                raise JsonSchemaValueException('invalid')
                         if data__preferred_item_keys:
-                            raise JsonSchemaValueException('' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + ' must not contain ' + str(data__preferred_item_keys) + ' properties', value=data__preferred_item, name='' + (name_prefix or 'data') + '.preferred[{data__preferred_x}]'.format(**locals()) + '', definition=None, rule='additionalProperties')
+                            raise JsonSchemaValueException('invalid')
         if 'anti_affinity' in data_keys:
             data_keys.remove('anti_affinity')
             data__antiaffinity = data['anti_affinity']
             if not isinstance(data__antiaffinity, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.anti_affinity must be array', value=data__antiaffinity, name='' + (name_prefix or 'data') + '.anti_affinity', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_tolerations(data, custom_formats={}, name_prefix=None):
@@ -535,12 +535,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data_item, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_toleration(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -548,26 +548,26 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('key')
             data__key = data['key']
             if not isinstance(data__key, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.key must be string', value=data__key, name='' + (name_prefix or 'data') + '.key', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'operator' in data_keys:
             data_keys.remove('operator')
             data__operator = data['operator']
             if not isinstance(data__operator, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.operator must be string', value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__operator, str) and data__operator == 'equal' or (isinstance(data__operator, str) and data__operator == 'exists')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".operator must be one of ['equal', 'exists']", value=data__operator, name='' + (name_prefix or 'data') + '.operator', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         if 'value' in data_keys:
             data_keys.remove('value')
             data__value = data['value']
             if not isinstance(data__value, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.value must be string', value=data__value, name='' + (name_prefix or 'data') + '.value', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'effect' in data_keys:
             data_keys.remove('effect')
             data__effect = data['effect']
             if not isinstance(data__effect, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.effect must be string', value=data__effect, name='' + (name_prefix or 'data') + '.effect', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_worker_selector(data, custom_formats={}, name_prefix=None):
@@ -581,18 +581,18 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_w
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_permission_set_refs(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str, list, tuple, NoneType)):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be string or array or null', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + ' must be string', value=data_item, name='' + (name_prefix or 'data') + '[{data_x}]'.format(**locals()) + '', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_transition(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -600,152 +600,152 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_t
             data_keys.remove('when')
             data__when = data['when']
             if not isinstance(data__when, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.when must be string', value=data__when, name='' + (name_prefix or 'data') + '.when', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'publish' in data_keys:
             data_keys.remove('publish')
             data__publish = data['publish']
-            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_publish_list(data__publish, custom_formats, (name_prefix or 'data') + '.publish')
+            validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_publish_list(data__publish, custom_formats, None)
         if 'do' in data_keys:
             data_keys.remove('do')
             data__do = data['do']
             if not isinstance(data__do, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.do must be array', value=data__do, name='' + (name_prefix or 'data') + '.do', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__do_is_list = isinstance(data__do, (list, tuple))
             if data__do_is_list:
                 data__do_len = len(data__do)
                 for data__do_x, data__do_item in enumerate(data__do):
                     if not isinstance(data__do_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.do[{data__do_x}]'.format(**locals()) + ' must be string', value=data__do_item, name='' + (name_prefix or 'data') + '.do[{data__do_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if '__chart_meta__' in data_keys:
             data_keys.remove('__chart_meta__')
             data__chartmeta = data['__chart_meta__']
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_retry(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['count', 'delay']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'count' in data_keys:
             data_keys.remove('count')
             data__count = data['count']
             if not isinstance(data__count, int) and (not (isinstance(data__count, float) and data__count.is_integer())) or isinstance(data__count, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.count must be integer', value=data__count, name='' + (name_prefix or 'data') + '.count', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__count, (int, float, Decimal)) and (not isinstance(data__count, bool)):
                 if data__count < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.count must be bigger than or equal to 1', value=data__count, name='' + (name_prefix or 'data') + '.count', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
                 if data__count > 100:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.count must be smaller than or equal to 100', value=data__count, name='' + (name_prefix or 'data') + '.count', definition=None, rule='maximum')
+                    raise JsonSchemaValueException('invalid')
         if 'delay' in data_keys:
             data_keys.remove('delay')
             data__delay = data['delay']
             if not isinstance(data__delay, int) and (not (isinstance(data__delay, float) and data__delay.is_integer())) or isinstance(data__delay, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.delay must be integer', value=data__delay, name='' + (name_prefix or 'data') + '.delay', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__delay, (int, float, Decimal)) and (not isinstance(data__delay, bool)):
                 if data__delay < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.delay must be bigger than or equal to 0', value=data__delay, name='' + (name_prefix or 'data') + '.delay', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'backoff' in data_keys:
             data_keys.remove('backoff')
             data__backoff = data['backoff']
             if not isinstance(data__backoff, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.backoff must be string', value=data__backoff, name='' + (name_prefix or 'data') + '.backoff', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if not (isinstance(data__backoff, str) and data__backoff == 'constant' or (isinstance(data__backoff, str) and data__backoff == 'linear') or (isinstance(data__backoff, str) and data__backoff == 'exponential')):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ".backoff must be one of ['constant', 'linear', 'exponential']", value=data__backoff, name='' + (name_prefix or 'data') + '.backoff', definition=None, rule='enum')
+                raise JsonSchemaValueException('invalid')
         else:
             data['backoff'] = 'constant'
         if 'max_delay' in data_keys:
             data_keys.remove('max_delay')
             data__maxdelay = data['max_delay']
             if not isinstance(data__maxdelay, int) and (not (isinstance(data__maxdelay, float) and data__maxdelay.is_integer())) or isinstance(data__maxdelay, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.max_delay must be integer', value=data__maxdelay, name='' + (name_prefix or 'data') + '.max_delay', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxdelay, (int, float, Decimal)) and (not isinstance(data__maxdelay, bool)):
                 if data__maxdelay < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.max_delay must be bigger than or equal to 0', value=data__maxdelay, name='' + (name_prefix or 'data') + '.max_delay', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'on_error' in data_keys:
             data_keys.remove('on_error')
             data__onerror = data['on_error']
             if not isinstance(data__onerror, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.on_error must be string', value=data__onerror, name='' + (name_prefix or 'data') + '.on_error', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_iterate_cache(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['namespace']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+            raise JsonSchemaValueException('invalid')
         data_keys = set(data.keys())
         if 'namespace' in data_keys:
             data_keys.remove('namespace')
             data__namespace = data['namespace']
             if not isinstance(data__namespace, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.namespace must be string', value=data__namespace, name='' + (name_prefix or 'data') + '.namespace', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__namespace, str):
                 if not REGEX_PATTERNS['\\S'].search(data__namespace):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.namespace must match pattern \\S', value=data__namespace, name='' + (name_prefix or 'data') + '.namespace', definition=None, rule='pattern')
+                    raise JsonSchemaValueException('invalid')
         if 'owner_type' in data_keys:
             data_keys.remove('owner_type')
             data__ownertype = data['owner_type']
             if not isinstance(data__ownertype, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.owner_type must be string', value=data__ownertype, name='' + (name_prefix or 'data') + '.owner_type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'owner_ref' in data_keys:
             data_keys.remove('owner_ref')
             data__ownerref = data['owner_ref']
             if not isinstance(data__ownerref, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.owner_ref must be string', value=data__ownerref, name='' + (name_prefix or 'data') + '.owner_ref', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'generation' in data_keys:
             data_keys.remove('generation')
             data__generation = data['generation']
             if not isinstance(data__generation, (str, int)) and (not (isinstance(data__generation, float) and data__generation.is_integer())) or isinstance(data__generation, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.generation must be string or integer', value=data__generation, name='' + (name_prefix or 'data') + '.generation', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'page_size' in data_keys:
             data_keys.remove('page_size')
             data__pagesize = data['page_size']
             if not isinstance(data__pagesize, int) and (not (isinstance(data__pagesize, float) and data__pagesize.is_integer())) or isinstance(data__pagesize, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.page_size must be integer', value=data__pagesize, name='' + (name_prefix or 'data') + '.page_size', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__pagesize, (int, float, Decimal)) and (not isinstance(data__pagesize, bool)):
                 if data__pagesize < 1:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.page_size must be bigger than or equal to 1', value=data__pagesize, name='' + (name_prefix or 'data') + '.page_size', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
                 if data__pagesize > 1000:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.page_size must be smaller than or equal to 1000', value=data__pagesize, name='' + (name_prefix or 'data') + '.page_size', definition=None, rule='maximum')
+                    raise JsonSchemaValueException('invalid')
         else:
             data['page_size'] = 100
         if 'require_fresh' in data_keys:
             data_keys.remove('require_fresh')
             data__requirefresh = data['require_fresh']
             if not isinstance(data__requirefresh, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.require_fresh must be boolean', value=data__requirefresh, name='' + (name_prefix or 'data') + '.require_fresh', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         else:
             data['require_fresh'] = False
         if data_keys:
-            raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must not contain ' + str(data_keys) + ' properties', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='additionalProperties')
+            raise JsonSchemaValueException('invalid')
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_flat_schema(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
             data__missing_keys = set(['type', 'properties']) - data.keys()
             if data__missing_keys:
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must contain ' + (str(sorted(data__missing_keys)) + ' properties'), value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='required')
+                raise JsonSchemaValueException('invalid')
             data_keys = set(data.keys())
             if 'type' in data_keys:
                 data_keys.remove('type')
                 data__type = data['type']
                 if not (isinstance(data__type, str) and data__type == 'object'):
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be same as const definition: object', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='const')
+                    raise JsonSchemaValueException('invalid')
     except (JsonSchemaValueException, JsonSchemaValuesException):
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
@@ -753,12 +753,12 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_f
             for data_key in data_keys:
                 if data_key not in []:
                     data_value = data.get(data_key)
-                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, (name_prefix or 'data') + '.{data_key}'.format(**locals()))
+                    validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data_value, custom_formats, None)
     return data
 
 def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_parameter(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
-        raise JsonSchemaValueException('' + (name_prefix or 'data') + ' must be object', value=data, name='' + (name_prefix or 'data') + '', definition=None, rule='type')
+        raise JsonSchemaValueException('invalid')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -766,36 +766,36 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('type')
             data__type = data['type']
             if not isinstance(data__type, (str, list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type must be string or array', value=data__type, name='' + (name_prefix or 'data') + '.type', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             data__type_is_list = isinstance(data__type, (list, tuple))
             if data__type_is_list:
                 data__type_len = len(data__type)
                 for data__type_x, data__type_item in enumerate(data__type):
                     if not isinstance(data__type_item, str):
-                        raise JsonSchemaValueException('' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + ' must be string', value=data__type_item, name='' + (name_prefix or 'data') + '.type[{data__type_x}]'.format(**locals()) + '', definition=None, rule='type')
+                        raise JsonSchemaValueException('invalid')
         if 'description' in data_keys:
             data_keys.remove('description')
             data__description = data['description']
             if not isinstance(data__description, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.description must be string', value=data__description, name='' + (name_prefix or 'data') + '.description', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'required' in data_keys:
             data_keys.remove('required')
             data__required = data['required']
             if not isinstance(data__required, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.required must be boolean', value=data__required, name='' + (name_prefix or 'data') + '.required', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'secret' in data_keys:
             data_keys.remove('secret')
             data__secret = data['secret']
             if not isinstance(data__secret, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.secret must be boolean', value=data__secret, name='' + (name_prefix or 'data') + '.secret', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'position' in data_keys:
             data_keys.remove('position')
             data__position = data['position']
             if not isinstance(data__position, int) and (not (isinstance(data__position, float) and data__position.is_integer())) or isinstance(data__position, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be integer', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__position, (int, float, Decimal)) and (not isinstance(data__position, bool)):
                 if data__position < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.position must be bigger than or equal to 0', value=data__position, name='' + (name_prefix or 'data') + '.position', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'default' in data_keys:
             data_keys.remove('default')
             data__default = data['default']
@@ -803,7 +803,7 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('enum')
             data__enum = data['enum']
             if not isinstance(data__enum, (list, tuple)):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.enum must be array', value=data__enum, name='' + (name_prefix or 'data') + '.enum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'items' in data_keys:
             data_keys.remove('items')
             data__items = data['items']
@@ -811,59 +811,59 @@ def validate_https___attune_lint_dev_schemas_workflow_graph_schema_json___defs_p
             data_keys.remove('properties')
             data__properties = data['properties']
             if not isinstance(data__properties, dict):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.properties must be object', value=data__properties, name='' + (name_prefix or 'data') + '.properties', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minimum' in data_keys:
             data_keys.remove('minimum')
             data__minimum = data['minimum']
             if not isinstance(data__minimum, (int, float, Decimal)) or isinstance(data__minimum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minimum must be number', value=data__minimum, name='' + (name_prefix or 'data') + '.minimum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'maximum' in data_keys:
             data_keys.remove('maximum')
             data__maximum = data['maximum']
             if not isinstance(data__maximum, (int, float, Decimal)) or isinstance(data__maximum, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maximum must be number', value=data__maximum, name='' + (name_prefix or 'data') + '.maximum', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'minItems' in data_keys:
             data_keys.remove('minItems')
             data__minItems = data['minItems']
             if not isinstance(data__minItems, int) and (not (isinstance(data__minItems, float) and data__minItems.is_integer())) or isinstance(data__minItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be integer', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minItems, (int, float, Decimal)) and (not isinstance(data__minItems, bool)):
                 if data__minItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minItems must be bigger than or equal to 0', value=data__minItems, name='' + (name_prefix or 'data') + '.minItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxItems' in data_keys:
             data_keys.remove('maxItems')
             data__maxItems = data['maxItems']
             if not isinstance(data__maxItems, int) and (not (isinstance(data__maxItems, float) and data__maxItems.is_integer())) or isinstance(data__maxItems, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be integer', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxItems, (int, float, Decimal)) and (not isinstance(data__maxItems, bool)):
                 if data__maxItems < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxItems must be bigger than or equal to 0', value=data__maxItems, name='' + (name_prefix or 'data') + '.maxItems', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'minLength' in data_keys:
             data_keys.remove('minLength')
             data__minLength = data['minLength']
             if not isinstance(data__minLength, int) and (not (isinstance(data__minLength, float) and data__minLength.is_integer())) or isinstance(data__minLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be integer', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__minLength, (int, float, Decimal)) and (not isinstance(data__minLength, bool)):
                 if data__minLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.minLength must be bigger than or equal to 0', value=data__minLength, name='' + (name_prefix or 'data') + '.minLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'maxLength' in data_keys:
             data_keys.remove('maxLength')
             data__maxLength = data['maxLength']
             if not isinstance(data__maxLength, int) and (not (isinstance(data__maxLength, float) and data__maxLength.is_integer())) or isinstance(data__maxLength, bool):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be integer', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
             if isinstance(data__maxLength, (int, float, Decimal)) and (not isinstance(data__maxLength, bool)):
                 if data__maxLength < 0:
-                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.maxLength must be bigger than or equal to 0', value=data__maxLength, name='' + (name_prefix or 'data') + '.maxLength', definition=None, rule='minimum')
+                    raise JsonSchemaValueException('invalid')
         if 'pattern' in data_keys:
             data_keys.remove('pattern')
             data__pattern = data['pattern']
             if not isinstance(data__pattern, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.pattern must be string', value=data__pattern, name='' + (name_prefix or 'data') + '.pattern', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
         if 'format' in data_keys:
             data_keys.remove('format')
             data__format = data['format']
             if not isinstance(data__format, str):
-                raise JsonSchemaValueException('' + (name_prefix or 'data') + '.format must be string', value=data__format, name='' + (name_prefix or 'data') + '.format', definition=None, rule='type')
+                raise JsonSchemaValueException('invalid')
     return data
 
 validate = validate
