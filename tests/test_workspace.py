@@ -1,10 +1,13 @@
 """The workspace: what a run loaded, and the lookups rules make on it."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
 from attune_lint.workspace.pack import Pack
-from attune_lint.workspace.workspace import Workspace
+from attune_lint.workspace.workspace import Workspace, display_path, link_outside
 
 
 def _pack(name: str) -> Pack:
@@ -44,3 +47,37 @@ def test_a_pack_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeyp
     assert ("workflows", "AL109",
             "cannot read the folder (Permission denied): none of its files were checked") in found
     assert result.failed  # not a silent exit 0
+
+
+@pytest.mark.parametrize("cwd, path, shown", [
+    ("/work/repo", "/work/repo/packs/a.yaml", "packs/a.yaml"),
+    ("/work/repo", "/work/repo", "."),
+    ("/work/repo", "/work/repository/a.yaml", "/work/repository/a.yaml"),  # a sibling, not below
+    ("/work/repo", "/elsewhere/a.yaml", "/elsewhere/a.yaml"),
+    ("/", "/tmp/a.yaml", "tmp/a.yaml"),
+    ("/work/repo", "packs/./a.yaml", "packs/a.yaml"),
+])
+def test_display_path_is_relative_to_the_current_folder_when_below_it(
+        monkeypatch: pytest.MonkeyPatch, cwd: str, path: str, shown: str) -> None:
+    monkeypatch.setattr(os, "getcwd", lambda: cwd)
+    assert display_path(Path(path)) == shown
+    if Path(path).is_absolute():  # as pathlib says it
+        try:
+            expected = str(Path(path).relative_to(cwd))
+        except ValueError:
+            expected = path
+        assert shown == expected
+
+
+def test_a_link_below_the_pack_is_found_and_a_plain_file_is_inside(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "actions").mkdir(parents=True)
+    (pack / "actions" / "plain.yaml").write_text("ref: x\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("ref: y\n")
+    (pack / "actions" / "linked").symlink_to(outside)
+    assert link_outside(pack / "actions" / "plain.yaml", pack) is None
+    assert link_outside(pack / "actions" / "linked" / "secret.yaml", pack) == str(outside / "secret.yaml")
+    (pack / "actions" / "inner").symlink_to(pack / "actions")  # a link that stays inside
+    assert link_outside(pack / "actions" / "inner" / "plain.yaml", pack) is None

@@ -24,12 +24,15 @@ def display_path(path: Path) -> str:
     """``path`` relative to the current folder when it lies below it, else as given; with
     control characters and bytes that are not UTF-8 escaped, so that every output format
     stays valid text (the file itself is still opened by its real ``Path``)."""
+    text = str(path)
     if path.is_absolute():
-        try:
-            return printable(str(path.relative_to(Path.cwd())))
-        except ValueError:
-            return printable(str(path))
-    return printable(os.path.normpath(str(path)))
+        # Path.relative_to(Path.cwd()), on strings: a run shows thousands of paths.
+        cwd = os.getcwd()
+        if text == cwd:
+            return "."
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        return printable(text[len(prefix):] if text.startswith(prefix) else text)
+    return printable(os.path.normpath(text))
 
 
 @dataclass
@@ -123,14 +126,7 @@ class DocumentStore:
 def link_outside(path: Path, root: Path) -> str | None:
     """Where ``path`` really is, when a symbolic link (the file or a folder between it and
     ``root``) takes it outside ``root``; None when it stays inside."""
-    linked = False
-    current = path
-    while current != root and current != current.parent:
-        if os.path.islink(current):
-            linked = True
-            break
-        current = current.parent
-    if not linked:
+    if not _link_on_the_way(str(path), str(root)):
         return None
     real = os.path.realpath(path)
     try:
@@ -138,6 +134,20 @@ def link_outside(path: Path, root: Path) -> str | None:
     except ValueError:
         return real
     return None
+
+
+def _link_on_the_way(path: str, root: str) -> bool:
+    """Whether ``path`` or a folder between it and ``root`` (both normalised) is a symbolic
+    link; up to the file system's root when ``path`` is not below ``root``."""
+    current = path
+    while current != root:
+        if os.path.islink(current):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+    return False
 
 
 def load_pack(root: Path, store: DocumentStore, checked: set[Path] | None = None,
@@ -173,14 +183,18 @@ def linked_graph_path(pack: Pack, action: ActionFile) -> Path | None:
     parts = Path(relative).parts
     if Path(relative).is_absolute() or not parts or parts[0] != "workflows" or ".." in parts:
         return None
-    candidate = pack.root / "actions" / relative
-    workflows_dir = (pack.root / "actions" / "workflows").resolve()
-    try:
-        resolved = candidate.resolve()
-        resolved.relative_to(workflows_dir)
-        workflows_dir.relative_to((pack.root / "actions").resolve())
-    except (ValueError, OSError):
-        return None
+    actions_dir = pack.root / "actions"
+    candidate = actions_dir / relative
+    # Only a symbolic link below actions/ can take the file out of actions/workflows/:
+    # resolve the paths (a system call per folder of each) only when there is one.
+    if _link_on_the_way(os.path.normpath(candidate), os.path.normpath(actions_dir)):
+        workflows_dir = (actions_dir / "workflows").resolve()
+        try:
+            resolved = candidate.resolve()
+            resolved.relative_to(workflows_dir)
+            workflows_dir.relative_to(actions_dir.resolve())
+        except (ValueError, OSError):
+            return None
     return candidate if not_a_file(candidate) is None else None
 
 
