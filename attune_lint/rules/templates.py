@@ -259,8 +259,27 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
         return []
     found: list[Diagnostic] = []
     for rendered, expressions in rendered_expressions(ctx):
-        found.extend(check_string(ctx.path, ctx.source.text, rendered, expressions))
+        if _may_find(rendered.value, rendered.role, rendered.bare_expression):
+            found.extend(check_string(ctx.path, ctx.source.text, rendered, expressions))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _may_find(value: str, role: str, bare: bool) -> bool:
+    """Whether ``check_string`` finds anything in a string of this text, role and kind: what
+    it reports depends on these alone (and most strings, the same few conditions in every
+    workflow, have nothing to report)."""
+    if role == WAIT_FOR and not is_pure_template(value):
+        return True
+    expressions = _expressions(value, bare)
+    if role in (TASK_WHEN, TRANSITION_WHEN) and not bare and expressions and not is_pure_template(value):
+        return True
+    if any(expression.result.error is not None for expression in expressions):
+        return True
+    if bare:
+        return False
+    statement = value.find("{%")
+    return find_unclosed(value) is not None or (statement >= 0 and value.find("%}", statement + 2) >= 0)
 
 
 def check_string(path: str, source_text: str, rendered: RenderedString,

@@ -680,3 +680,56 @@ def test_a_copy_of_install_packs_in_a_pack_layout_gives_the_same_findings(tmp_pa
     assert [(d.line, d.column) for d in found] == [(107, 49), (113, 69), (115, 69), (123, 49), (150, 49), (164, 49)]
 
 
+
+
+TRICKY_STRINGS = [
+    "{{ succeeded() }}", "{{ a }} and {{ b }}", "x {{ a }}", "{{ a", "{{ a }} {{", "{% if x %}y{% endif %}",
+    "{% only", "a == 1", "", "  ", "{{ }}", "{{ a | upper }}", "{{ 1 + }}", "{{ task.x.result }}", "}} {{",
+    "{{ a }}{{ b }}", "{{ parameters.x ", "plain text", "{{ a }} %}", "{%", "{{ 'unterminated }}",
+]
+
+
+def test_a_string_is_skipped_only_when_it_has_nothing_to_report(tmp_path: Path) -> None:
+    # The fast path (_may_find, remembered by text, role and kind) against check_string
+    # itself: on every rendered string of the examples, the corpus and a generated corpus
+    # with mistakes, and on tricky strings in every role.
+    import importlib.util
+    import sys
+
+    from attune_lint.check.context import CheckContext
+    from attune_lint.check.workflow_view import (ITERATE_CACHE, INPUT, OUTPUT_MAP, PUBLISH, TASK_WHEN,
+                                                 TRANSITION_WHEN, WAIT_FOR, WITH_ITEMS, RenderedString)
+    from attune_lint.document.tree import Mark, ScalarNode
+    from attune_lint.rules.templates import _may_find, check_string, expressions_of, rendered_expressions
+    from attune_lint.settings.record import Settings
+
+    from attune_testkit import CORPUS, REPO
+
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    generator = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = generator
+    spec.loader.exec_module(generator)
+    generator.generate(tmp_path / "gen", packs=3, workflows=20, seed=7, mistake_rate=0.5)
+
+    seen = 0
+    for root in (EXAMPLES, CORPUS, tmp_path / "gen"):
+        result = lint([root])
+        for target in result.workspace.targets:
+            if target.document.mapping is None or target.document.source is None:
+                continue
+            ctx = CheckContext(target, result.workspace, Settings())
+            if not ctx.is_workflow:
+                continue
+            for rendered, expressions in rendered_expressions(ctx):
+                found = list(check_string(ctx.path, ctx.source.text, rendered, expressions))
+                assert _may_find(rendered.value, rendered.role, rendered.bare_expression) == bool(found), rendered
+                seen += 1
+    assert seen > 500
+    for text in TRICKY_STRINGS:
+        for role in (INPUT, TASK_WHEN, TRANSITION_WHEN, WAIT_FOR, WITH_ITEMS, ITERATE_CACHE, PUBLISH, OUTPUT_MAP):
+            node = ScalarNode(Mark(1, 1, 0), Mark(1, len(text) + 1, len(text)), "tag:yaml.org,2002:str",
+                              value=text, text=text, style='"')
+            rendered = RenderedString(node, role, "here")
+            found = list(check_string("f.yaml", text, rendered, expressions_of(rendered)))
+            assert _may_find(rendered.value, role, rendered.bare_expression) == bool(found), (text, role)
