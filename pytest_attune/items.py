@@ -72,17 +72,23 @@ class AttuneItem(pytest.Item):
         self.user_properties.append(check.pack_property)
         for ref in self.refs:
             self.user_properties.append(("attune_ref", ref))
-        self._report_keywords: dict[str, Any] | None = None
+        self._report_records: tuple[dict[str, Any], list[Any], list[Any]] | None = None
 
-    def share_report_keywords(self, report: pytest.TestReport) -> None:
+    def share_report_records(self, report: pytest.TestReport) -> None:
         """pytest keeps every report until the session ends, three per item (setup, call,
-        teardown), each with its own ``{keyword: 1}`` copy of the item's keywords: the
-        reports of this item share one of those (equal) mappings instead."""
-        shared = self._report_keywords
-        if shared is not None and shared == report.keywords:
-            report.keywords = shared
-        else:
-            self._report_keywords = report.keywords
+        teardown), each with its own copies of the item's keywords (``{keyword: 1}``), user
+        properties and captured sections: the reports of this item share one of each of
+        those that are equal instead."""
+        shared = self._report_records
+        if shared is not None:  # the previous phase's (a warning recorded in the call
+            keywords, properties, sections = shared  # changes the properties from then on)
+            if keywords == report.keywords:
+                report.keywords = keywords
+            if properties == report.user_properties:
+                report.user_properties = properties
+            if sections == report.sections:
+                report.sections = sections
+        self._report_records = (report.keywords, report.user_properties, report.sections)
 
     def findings(self) -> list[Diagnostic]:
         """This file's findings as the project's configuration leaves them."""

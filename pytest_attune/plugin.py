@@ -79,7 +79,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AttuneFile
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     outcome = yield
     if isinstance(item, AttuneItem):
-        item.share_report_keywords(outcome.get_result())
+        item.share_report_records(outcome.get_result())
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

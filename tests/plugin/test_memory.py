@@ -87,7 +87,7 @@ def test_a_packs_items_share_its_records(pytester: pytest.Pytester, shop: Path) 
     assert check.checked and all(type(key) is str for key in check.checked)
 
 
-def test_the_reports_of_an_item_share_one_keywords_mapping(pytester: pytest.Pytester, shop: Path) -> None:
+def test_the_reports_of_an_item_share_their_equal_records(pytester: pytest.Pytester, shop: Path) -> None:
     keep = run(pytester, shop)
     by_item: dict[str, list[Any]] = {}
     for report in keep.reports:
@@ -96,3 +96,6 @@ def test_the_reports_of_an_item_share_one_keywords_mapping(pytester: pytest.Pyte
     assert [r.when for r in phases] == ["setup", "call", "teardown"]
     assert phases[0].keywords is phases[1].keywords is phases[2].keywords
     assert "attune" in phases[0].keywords and "shop" in phases[0].keywords
+    assert phases[0].user_properties is phases[1].user_properties is phases[2].user_properties
+    assert ("attune_kind", "workflow") in phases[0].user_properties
+    assert phases[0].sections is phases[2].sections
