@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "packs"
@@ -13,6 +14,23 @@ EXAMPLES = REPO / "examples" / "packs"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 VENDORED_CORPUS = REPO / "tests" / "data" / "corpus"
 CORPUS = Path(os.environ.get("ATTUNE_CORPUS") or (SHARED_CORPUS if SHARED_CORPUS.is_dir() else VENDORED_CORPUS)) / "attune"
+
+
+def bench_generator() -> Any:
+    """The benchmark's corpus generator (``bench/generate.py``; bench/ is not a package),
+    loaded from its file once per process."""
+    import importlib.util
+    import sys
+
+    name = "attune_bench_generate"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "generate.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return module
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

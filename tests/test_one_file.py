@@ -3,7 +3,6 @@ full run finds for it: jsonschema is imported only to explain an invalid file, a
 file's pack only the action files its findings depend on are read."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -19,7 +18,7 @@ from attune_lint.workspace.context import needed_actions
 from attune_lint.workspace.discovery import PackFiles
 from attune_lint.workspace.pack import LoaderConfig
 from attune_lint.workspace.workspace import DocumentStore, load_pack, load_paths
-from attune_testkit import EXAMPLES, REPO, write_files
+from attune_testkit import EXAMPLES, REPO, bench_generator, write_files
 
 # A pack with every way a workflow file's findings depend on action files: an action that
 # links the graph (twice, with one ref declared twice), a ref spelt with a YAML escape,
@@ -83,13 +82,8 @@ def cross(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two packs of the benchmark's generator (one action-linked, one standalone), with mistakes."""
-    spec = importlib.util.spec_from_file_location("bench_generate_one", REPO / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
     root = tmp_path_factory.mktemp("generated")
-    module.main([str(root), "--packs", "2", "--workflows", "30", "--seed", "3"])
+    bench_generator().main([str(root), "--packs", "2", "--workflows", "30", "--seed", "3"])
     return root
 
 

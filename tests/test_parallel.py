@@ -1,14 +1,14 @@
 """Parallel checking gives the serial run's result, diagnostic for diagnostic, in the same order."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from attune_lint.run import parallel
+
+from attune_testkit import bench_generator
 from attune_lint.run.runner import RunResult, lint
 from attune_lint.settings.record import Settings
 
@@ -16,13 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "packs"
 
 
-def _generator():  # bench/ is not a package: load the corpus generator from its file
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+def _generator():  # type: ignore[no-untyped-def]
+    return bench_generator()
 
 
 @pytest.fixture(scope="module")

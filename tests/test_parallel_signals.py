@@ -6,7 +6,6 @@ workers are certainly busy when the signal arrives; every wait is bounded.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -15,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from attune_testkit import bench_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,13 +39,7 @@ sys.exit(main(["check", "--no-cache", "--no-config", "--jobs", "2", sys.argv[2]]
 
 
 def _generate(out: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up
-    spec.loader.exec_module(sys.modules[spec.name])
-    module = sys.modules[spec.name]
-    module.generate(out, packs=2, workflows=60, seed=3)
+    bench_generator().generate(out, packs=2, workflows=60, seed=3)
 
 
 def _alive(pid: int) -> bool:

@@ -2,8 +2,6 @@
 finding here, on real files, the examples and a generated corpus full of mistakes."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,18 +12,13 @@ from attune_lint.rules.structure import schema_kind
 from attune_lint.schemas import precise_validator as validator  # jsonschema alone, never the fast check
 from attune_lint.schemas.fast import fast_validity
 from attune_lint.settings.record import Settings
-from attune_testkit import CORPUS, EXAMPLES, REPO
+from attune_testkit import CORPUS, EXAMPLES, bench_generator
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
     root = tmp_path_factory.mktemp("generated")
-    module.main([str(root), "--packs", "6", "--workflows", "40", "--seed", "7"])
+    bench_generator().main([str(root), "--packs", "6", "--workflows", "40", "--seed", "7"])
     return root
 
 

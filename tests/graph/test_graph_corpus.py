@@ -3,28 +3,21 @@ packs draws in every format without error, the Mermaid passes the structural che
 Graphviz accepts a sample of the DOT."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from attune_lint.graph import dot, mermaid, render
-from attune_testkit import EXAMPLES, REPO
+from attune_testkit import EXAMPLES, bench_generator
 from graph_helpers import check_mermaid, dot_accepts, graphs
 from test_mutations_never_crash import mutate
 
 
-def _generator():  # bench/ is not a package: load the corpus generator from its file
-    spec = importlib.util.spec_from_file_location("bench_generate_graph", REPO / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+def _generator():  # type: ignore[no-untyped-def]
+    return bench_generator()
 
 
 @pytest.fixture(scope="module")

@@ -693,9 +693,6 @@ def test_a_string_is_skipped_only_when_it_has_nothing_to_report(tmp_path: Path) 
     # The fast path (_may_find, remembered by text, role and kind) against check_string
     # itself: on every rendered string of the examples, the corpus and a generated corpus
     # with mistakes, and on tricky strings in every role.
-    import importlib.util
-    import sys
-
     from attune_lint.check.context import CheckContext
     from attune_lint.check.workflow_view import (ITERATE_CACHE, INPUT, OUTPUT_MAP, PUBLISH, TASK_WHEN,
                                                  TRANSITION_WHEN, WAIT_FOR, WITH_ITEMS, RenderedString)
@@ -703,14 +700,9 @@ def test_a_string_is_skipped_only_when_it_has_nothing_to_report(tmp_path: Path) 
     from attune_lint.rules.templates import _may_find, check_string, expressions_of, rendered_expressions
     from attune_lint.settings.record import Settings
 
-    from attune_testkit import CORPUS, REPO
+    from attune_testkit import CORPUS, bench_generator
 
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    generator = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = generator
-    spec.loader.exec_module(generator)
-    generator.generate(tmp_path / "gen", packs=3, workflows=20, seed=7, mistake_rate=0.5)
+    bench_generator().generate(tmp_path / "gen", packs=3, workflows=20, seed=7, mistake_rate=0.5)
 
     seen = 0
     for root in (EXAMPLES, CORPUS, tmp_path / "gen"):
