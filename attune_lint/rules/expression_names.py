@@ -31,7 +31,7 @@ from attune_lint.document.tree import AnyNode, MappingNode, ScalarNode, Sequence
 from attune_lint.rule import Rule
 from attune_lint.spelling import IDENTIFIER_CUTOFF, closest
 from attune_lint.check.workflow_view import ITERATE_CACHE, OUTPUT_MAP, TRANSITION_ROLES, WITH_ITEMS, RenderedString
-from attune_lint.rules.templates import Expression, Locator, parse_cached, rendered_expressions
+from attune_lint.rules.templates import MEMO_TEXT, Expression, Locator, parse_cached, rendered_expressions
 
 UNKNOWN_FUNCTION = Rule(
     "AL450", "unknown-function", Severity.ERROR,
@@ -441,7 +441,7 @@ def _names_of(text: str) -> Names:
 def _check_expression(path: str, scope: Scope, rendered: RenderedString, expression: Expression,
                       where: Locator) -> Iterator[Diagnostic]:
     assert expression.result.expr is not None
-    names = _names_of(expression.text)
+    names = _names_of(expression.text) if len(expression.text) <= MEMO_TEXT else collect(expression.result.expr)
 
     def span(start: int, end: int) -> Span:
         return where.span(expression.value_offset(start), expression.value_offset(end))

@@ -210,9 +210,18 @@ class Expression:
         return self.offset + expr_offset
 
 
-@lru_cache(maxsize=4096)
+# The memos below (by text) hold at most 4,096 entries each; a text longer than this is
+# computed each time instead, or a repository of long distinct strings would keep them all.
+MEMO_TEXT = 512
+
+
 def parse_cached(text: str) -> ParseResult:
-    """try_parse, remembered: templates and name rules parse the same strings."""
+    """try_parse, remembered for short texts: templates and name rules parse the same strings."""
+    return _parse_memo(text) if len(text) <= MEMO_TEXT else try_parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_memo(text: str) -> ParseResult:
     return try_parse(text)
 
 
@@ -224,7 +233,10 @@ def rendered_expressions(ctx: CheckContext) -> list[tuple[RenderedString, tuple[
 
 
 def expressions_of(rendered: RenderedString) -> tuple[Expression, ...]:
-    return _expressions(rendered.value, rendered.bare_expression)
+    value = rendered.value
+    if len(value) > MEMO_TEXT:
+        return _expressions.__wrapped__(value, rendered.bare_expression)
+    return _expressions(value, rendered.bare_expression)
 
 
 @lru_cache(maxsize=4096)
@@ -259,7 +271,9 @@ def check(ctx: CheckContext) -> Iterable[Diagnostic]:
         return []
     found: list[Diagnostic] = []
     for rendered, expressions in rendered_expressions(ctx):
-        if _may_find(rendered.value, rendered.role, rendered.bare_expression):
+        value = rendered.value
+        may_find = _may_find if len(value) <= MEMO_TEXT else _may_find.__wrapped__
+        if may_find(value, rendered.role, rendered.bare_expression):
             found.extend(check_string(ctx.path, ctx.source.text, rendered, expressions))
     return found
 
@@ -271,7 +285,7 @@ def _may_find(value: str, role: str, bare: bool) -> bool:
     workflow, have nothing to report)."""
     if role == WAIT_FOR and not is_pure_template(value):
         return True
-    expressions = _expressions(value, bare)
+    expressions = _expressions(value, bare) if len(value) <= MEMO_TEXT else _expressions.__wrapped__(value, bare)
     if role in (TASK_WHEN, TRANSITION_WHEN) and not bare and expressions and not is_pure_template(value):
         return True
     if any(expression.result.error is not None for expression in expressions):

@@ -725,3 +725,29 @@ def test_a_string_is_skipped_only_when_it_has_nothing_to_report(tmp_path: Path) 
             rendered = RenderedString(node, role, "here")
             found = list(check_string("f.yaml", text, rendered, expressions_of(rendered)))
             assert _may_find(rendered.value, role, rendered.bare_expression) == bool(found), (text, role)
+
+
+def test_long_strings_are_checked_but_not_remembered(tmp_path: Path) -> None:
+    # The memos by text hold 4,096 entries each: a long string (a hostile repository may
+    # hold thousands) is worked out each time instead of being kept for the session.
+    from attune_lint.rules import expression_names, templates
+
+    long_ok = "{{ " + " + ".join(["parameters.n"] * 60) + " }}"
+    long_bad = "{{ " + " + ".join(["parameters.n"] * 60) + " + }}"
+    assert len(long_ok) > templates.MEMO_TEXT
+    memos = (templates._parse_memo, templates._expressions, templates._may_find, expression_names._names_of)
+    before = [memo.cache_info().currsize for memo in memos]
+    result = check(tmp_path, {"workflows/long.yaml": f"""
+        ref: acme.long
+        version: "1.0.0"
+        parameters:
+          n: {{type: integer}}
+        tasks:
+          - name: a
+            action: core.echo
+            input:
+              ok: "{long_ok}"
+              bad: "{long_bad}"
+    """}, [("AL401", 10, 914)], only="AL4")  # the dangling "+" after 60 operands
+    assert result.diagnostics
+    assert [memo.cache_info().currsize for memo in memos] == before
