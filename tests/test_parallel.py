@@ -16,15 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "packs"
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    return bench_generator()
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus") / "packs"
     # Small and mistake-heavy: every rule family fires, packs call their neighbours' actions.
-    _generator().generate(out, packs=5, workflows=5, seed=5, mistake_rate=0.5)
+    bench_generator().generate(out, packs=5, workflows=5, seed=5, mistake_rate=0.5)
     return out
 
 

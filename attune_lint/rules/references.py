@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from attune_lint.check.context import CheckContext
 from attune_lint.diagnostics import Diagnostic, Severity, Span
 from attune_lint.workspace.discovery import classify_content, workflow_name
-from attune_lint.workspace.workspace import Workspace
+from attune_lint.workspace.workspace import Workspace, link_on_the_way
 from attune_lint.workspace.pack import ActionFile, Pack
 from attune_lint.settings.record import Settings
 from attune_lint.document.tree import ScalarNode
@@ -370,7 +370,9 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
         candidate = actions_dir / relative
         workflows_dir = actions_dir / "workflows"
         try:
-            if (os.path.lexists(candidate) or workflows_dir.is_symlink()) and _link_below(actions_dir, parts):
+            # Only a symbolic link below actions/ can lead out of it: resolve only then.
+            below = link_on_the_way(os.path.normpath(candidate), os.path.normpath(actions_dir))
+            if (os.path.lexists(candidate) or workflows_dir.is_symlink()) and below:
                 candidate.resolve().relative_to(workflows_dir.resolve())
                 workflows_dir.resolve().relative_to(actions_dir.resolve())
         except ValueError:
@@ -391,18 +393,6 @@ def _workflow_file_checks(ctx: CheckContext, pack: Pack, node: ScalarNode) -> It
                                     f"workflow_file {relative!r} {problem}; it must be relative to actions/ and "
                                     "located under actions/workflows/",
                                     f"move the file to actions/workflows/ and write 'workflows/{path.name}'")
-
-
-def _link_below(folder: Path, parts: tuple[str, ...]) -> bool:
-    """Whether a symbolic link stands on the way from ``folder`` down to ``folder/parts``:
-    only then can the file lie outside it (resolving every path costs a system call per
-    folder of the whole path, for every action file of the run)."""
-    path = str(folder)
-    for part in parts:
-        path = os.path.join(path, part)
-        if os.path.islink(path):
-            return True
-    return False
 
 
 def _workflow_checks(ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -126,7 +126,7 @@ class DocumentStore:
 def link_outside(path: Path, root: Path) -> str | None:
     """Where ``path`` really is, when a symbolic link (the file or a folder between it and
     ``root``) takes it outside ``root``; None when it stays inside."""
-    if not _link_on_the_way(str(path), str(root)):
+    if not link_on_the_way(str(path), str(root)):
         return None
     real = os.path.realpath(path)
     try:
@@ -136,7 +136,7 @@ def link_outside(path: Path, root: Path) -> str | None:
     return None
 
 
-def _link_on_the_way(path: str, root: str) -> bool:
+def link_on_the_way(path: str, root: str) -> bool:
     """Whether ``path`` or a folder between it and ``root`` (both normalised) is a symbolic
     link; up to the file system's root when ``path`` is not below ``root``."""
     current = path
@@ -187,7 +187,7 @@ def linked_graph_path(pack: Pack, action: ActionFile) -> Path | None:
     candidate = actions_dir / relative
     # Only a symbolic link below actions/ can take the file out of actions/workflows/:
     # resolve the paths (a system call per folder of each) only when there is one.
-    if _link_on_the_way(os.path.normpath(candidate), os.path.normpath(actions_dir)):
+    if link_on_the_way(os.path.normpath(candidate), os.path.normpath(actions_dir)):
         workflows_dir = (actions_dir / "workflows").resolve()
         try:
             resolved = candidate.resolve()

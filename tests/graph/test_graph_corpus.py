@@ -16,14 +16,10 @@ from graph_helpers import check_mermaid, dot_accepts, graphs
 from test_mutations_never_crash import mutate
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    return bench_generator()
-
-
 @pytest.fixture(scope="module")
 def bench_graphs(tmp_path_factory: pytest.TempPathFactory) -> list:
     out = tmp_path_factory.mktemp("bench") / "packs"
-    _generator().generate(out, packs=5, workflows=20, seed=18, mistake_rate=0.5)
+    bench_generator().generate(out, packs=5, workflows=20, seed=18, mistake_rate=0.5)
     return graphs([out])
 
 
