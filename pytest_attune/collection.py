@@ -55,7 +55,7 @@ class PackCheck:
     by_file: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per item-carrying file
     own: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per file, as reported
     action_refs: dict[str, str] = field(default_factory=dict)
-    workflow_refs: dict[str, list[str]] = field(default_factory=dict)  # per workflow file
+    workflow_refs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per workflow file, sorted
     pack_hosts: list[str] = field(default_factory=list)  # files that carry pack-level findings
     checked: set[str] | None = None  # files the run checked (None: unknown, the lint failed)
     in_shard: bool = True  # False: another shard's pack (--attune-shard): no items here
@@ -70,8 +70,9 @@ class PackCheck:
         """The findings an item of ``path`` carries; ``own``: only those reported on it."""
         return list((self.own if own else self.by_file).get(file_key(path), ()))
 
-    def refs(self, path: Path | str) -> list[str]:
-        return sorted(set(self.workflow_refs.get(file_key(path), ())))
+    def refs(self, path: Path | str) -> tuple[str, ...]:
+        """The refs of the workflow file ``path``, sorted: the one tuple its items share."""
+        return self.workflow_refs.get(file_key(path), ())
 
     def action_ref(self, path: Path | str) -> str | None:
         """The ref of the action file ``path`` (None: not an action file, or no ref)."""
@@ -89,7 +90,18 @@ class PackCheck:
         return ("attune_pack", self.name)
 
     def line_of(self, path: str, line: int) -> str:
-        return self.result.line_of(path, line) if self.result is not None else ""
+        """Source text of ``line`` in the file shown as ``path``: the run kept the lines its
+        findings point at; any other line (a registration error's) comes from this pack's
+        documents while they are loaded, as they are for a register item."""
+        text = self.result.line_of(path, line) if self.result is not None else ""
+        if text or self.slot.get("root") != self.root:
+            return text
+        for workflows in self.slot["workflows"].values():
+            for workflow in workflows:
+                source = workflow.document.source
+                if workflow.document.path == path and source is not None:
+                    return source.line_text(line)
+        return ""
 
     # -- the loaded pack, read again on demand -------------------------------------------
 
@@ -147,13 +159,16 @@ def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | Non
                     for root, check in lint_packs([one], settings, slot, shard).items()}
         return {roots[0]: _crashed(roots[0], traceback.format_exc(), slot)}
     checks = {root: _pack_share(root, result, slot) for root in roots}
-    # Each pack's share holds what its items need; the run's list of checked files (a
-    # record per file) is not kept for the session.
-    result.workspace.targets = []
     if shard is not None:  # a pack the run did not check belongs to another shard
         outlined = {norm(outline.root) for outline in result.outlines}
         for root, check in checks.items():
             check.in_shard = root in outlined
+    # Each pack's share holds what its items need. The run's records of every file (the
+    # checked files, the outlines, where to read a file's other lines) are not kept for
+    # the session: only the lines the findings point at (``PackCheck.line_of``).
+    result.workspace.targets = []
+    result.outlines = []
+    result.lazy_sources = {}
     return checks
 
 
@@ -169,7 +184,7 @@ def _crashed(root: Path, error: str, slot: dict[str, Any]) -> PackCheck:
 
     files = PackFiles.scan(root)
     check = PackCheck(root=root, name=root.name, error=error, pack_hosts=_hosts(root), slot=slot)
-    check.workflow_refs = {file_key(p): [] for p in (*files.standalone, *files.graphs)}
+    check.workflow_refs = {file_key(p): () for p in (*files.standalone, *files.graphs)}
     return check
 
 
@@ -193,12 +208,14 @@ def _pack_share(root: Path, result: RunResult, slot: dict[str, Any]) -> PackChec
         text = file_key(path)
         return shared.setdefault(text, text)
 
+    refs: dict[str, set[str]] = {}
     for outline in result.outlines:
         if norm(outline.root) == root:
             check.name = outline.ref
             check.action_refs = {key(path): ref for path, ref in outline.actions}
             for path, ref in outline.workflows:
-                check.workflow_refs.setdefault(key(path), []).append(ref)
+                refs.setdefault(key(path), set()).add(ref)
+    check.workflow_refs = {path: tuple(sorted(found)) for path, found in refs.items()}
     fallback = check.pack_hosts[0] if check.pack_hosts else (min(check.workflow_refs) if check.workflow_refs else None)
     for diagnostic in result.diagnostics:
         path = by_display.get(diagnostic.path) or key(cwd / diagnostic.path)

@@ -29,6 +29,9 @@ class AttuneFile(pytest.File):
         super().__init__(**kwargs)
         self.role = role
         self.pack_root = pack_root
+        # The keywords that -k matches are the item's (its refs and pack); a file node
+        # would otherwise keep an empty set of its own for the whole session.
+        self.extra_keyword_matches = _NO_KEYWORDS  # type: ignore[assignment]
 
     def collect(self) -> Iterator[AttuneItem]:
         state = state_of(self.config)
@@ -40,6 +43,7 @@ class AttuneFile(pytest.File):
                 yield AttuneItem.from_parent(self, name=kind.name, kind=kind, check=check)
 
 
+_NO_KEYWORDS: frozenset[str] = frozenset()
 _KIND_PROPERTY: dict[str, tuple[str, str]] = {role: ("attune_kind", role) for role in ("workflow", "pack", "action")}
 
 
@@ -53,13 +57,11 @@ class AttuneItem(pytest.Item):
         super().__init__(**kwargs)
         self.kind = kind
         self.check = check
-        self.role: FileRole = self.parent.role
         if self.role == "workflow":
             self.refs = check.refs(self.path)
         else:  # an action file's ref; none for pack.yaml
             ref = check.action_ref(self.path) if self.role == "action" else None
-            self.refs = [ref] if ref else []
-        self.pack_name = check.name
+            self.refs = (ref,) if ref else ()
         self.extra_keyword_matches.update({*self.refs, self.pack_name})
         # Every item lives until the session ends (and so do its three reports): the marks
         # and property tuples its pack or kind shares are one object each, not one per item.
@@ -73,6 +75,14 @@ class AttuneItem(pytest.Item):
         for ref in self.refs:
             self.user_properties.append(("attune_ref", ref))
         self._report_records: tuple[dict[str, Any], list[Any], list[Any]] | None = None
+
+    @property
+    def role(self) -> FileRole:
+        return self.parent.role
+
+    @property
+    def pack_name(self) -> str:
+        return self.check.name
 
     def share_report_records(self, report: pytest.TestReport) -> None:
         """pytest keeps every report until the session ends, three per item (setup, call,
@@ -88,7 +98,9 @@ class AttuneItem(pytest.Item):
                 report.user_properties = properties
             if sections == report.sections:
                 report.sections = sections
-        self._report_records = (report.keywords, report.user_properties, report.sections)
+        # Kept from setup to teardown only: the reports hold them from then on.
+        last = report.when == "teardown"
+        self._report_records = None if last else (report.keywords, report.user_properties, report.sections)
 
     def findings(self) -> list[Diagnostic]:
         """This file's findings as the project's configuration leaves them."""

@@ -85,6 +85,28 @@ def test_a_packs_items_share_its_records(pytester: pytest.Pytester, shop: Path) 
     for table in (check.by_file, check.own, check.action_refs, check.workflow_refs):
         assert all(type(key) is str for key in table)
     assert check.checked and all(type(key) is str for key in check.checked)
+    # a workflow file's refs: one tuple, shared by its items
+    from pytest_attune.collection import file_key
+
+    workflow_items = [i for i in shop_items if i.role == "workflow"]
+    assert workflow_items and all(i.refs and i.refs is check.workflow_refs[file_key(i.path)] for i in workflow_items)
+
+
+def test_the_session_keeps_no_record_per_checked_file(pytester: pytest.Pytester, shop: Path) -> None:
+    """The run's records of every file are dropped once each pack has its share; the
+    file nodes keep no keyword set (the items carry the refs -k matches); an item keeps
+    its reports' shared records only until its teardown."""
+    keep = run(pytester, shop)
+    result = keep.items[0].check.result
+    assert result is not None and result.diagnostics  # the shop pack has findings
+    assert (result.workspace.targets, result.outlines, result.lazy_sources) == ([], [], {})
+    files = {id(item.parent): item.parent for item in keep.items}.values()
+    assert len(files) > 2
+    assert len({id(f.extra_keyword_matches) for f in files}) == 1
+    assert not next(iter(files)).extra_keyword_matches
+    for item in keep.items:
+        assert item.pack_name in item.extra_keyword_matches
+        assert item._report_records is None, item.nodeid
 
 
 def test_the_reports_of_an_item_share_their_equal_records(pytester: pytest.Pytester, shop: Path) -> None:

@@ -161,11 +161,13 @@ def test_a_stored_row_unlike_the_model_or_a_refusal_fails(pytester: pytest.Pytes
     assert restart["outcome"] == "failed", restart
     lines = (packs / "legacy_ops/workflows/restart_service.yaml").read_text().splitlines()
     version_line = next(n for n, line in enumerate(lines, 1) if line.startswith("version:"))
-    assert restart["text"].splitlines()[:2] == [
+    assert restart["text"].splitlines()[:3] == [
         "the database refused the registration:",
         f"packs/legacy_ops/workflows/restart_service.yaml:{version_line}:1: error AL901 "
         "'legacy_ops.restart_service': version is 51 characters; the workflow_definition.version "
         "column holds at most 50",
+        # the snippet: a line no lint finding points at, read from the pack loaded to register
+        f" {version_line} | {lines[version_line - 1]}",
     ]
     fleet = outcomes["packs/acme/actions/workflows/fleet_health_report.workflow.yaml::register"]
     assert fleet == {"outcome": "passed", "text": ""}
