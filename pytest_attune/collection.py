@@ -90,9 +90,10 @@ class PackCheck:
         return ("attune_pack", self.name)
 
     def line_of(self, path: str, line: int) -> str:
-        """Source text of ``line`` in the file shown as ``path``: the run kept the lines its
-        findings point at; any other line (a registration error's) comes from this pack's
-        documents while they are loaded, as they are for a register item."""
+        """Source text of ``line`` in the file shown as ``path``: the run answers for the
+        lines its findings point at (``RunResult.forget_files``); any other line (a
+        registration error's) comes from this pack's documents while they are loaded, as
+        they are for a register item."""
         text = self.result.line_of(path, line) if self.result is not None else ""
         if text or self.slot.get("root") != self.root:
             return text
@@ -163,12 +164,9 @@ def lint_packs(roots: list[Path], settings: Settings, slot: dict[str, Any] | Non
         outlined = {norm(outline.root) for outline in result.outlines}
         for root, check in checks.items():
             check.in_shard = root in outlined
-    # Each pack's share holds what its items need. The run's records of every file (the
-    # checked files, the outlines, where to read a file's other lines) are not kept for
-    # the session: only the lines the findings point at (``PackCheck.line_of``).
-    result.workspace.targets = []
-    result.outlines = []
-    result.lazy_sources = {}
+    # Each pack's share holds what its items need: the session keeps the result for its
+    # diagnostics' lines, not its records of every file.
+    result.forget_files()
     return checks
 
 

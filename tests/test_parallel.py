@@ -177,3 +177,33 @@ def test_a_bounded_run_equals_the_serial_run_byte_for_byte(generated: Path) -> N
     assert bounded.diagnostics
     for name in FORMATS:
         assert reporter(name).render_run(bounded) == reporter(name).render_run(serial), name
+
+
+def test_a_result_that_forgets_its_files_still_shows_its_findings_lines(generated: Path) -> None:
+    """``forget_files`` drops the per-file records (what a long-lived holder such as the
+    pytest plugin must not keep) but every diagnostic's line is still the serial run's."""
+    serial = lint([generated, EXAMPLES])
+    bounded = lint([generated, EXAMPLES], keep_trees=False)
+    assert bounded.lazy_sources and bounded.outlines and bounded.workspace.targets
+    bounded.forget_files()
+    assert (bounded.workspace.targets, bounded.outlines) == ([], [])
+    assert set(bounded.lazy_sources) <= {d.path for d in bounded.diagnostics}
+    assert bounded.diagnostics == serial.diagnostics
+    for d in serial.diagnostics:
+        assert bounded.line_of(d.path, d.line) == serial.line_of(d.path, d.line), d
+
+
+def test_forgetting_keeps_where_to_read_a_findings_line_that_was_not_kept(tmp_path: Path) -> None:
+    """A finding whose line the run did not keep (its file was read in another pack's turn)
+    is still shown from the file; the other files' entries go."""
+    from attune_lint.diagnostics import Diagnostic, Severity, Span
+    from attune_lint.workspace.workspace import Workspace
+
+    shown = tmp_path / "shown.yaml"
+    shown.write_text("a: 1\nb: 2\n", encoding="utf-8")
+    found = Diagnostic(str(shown), Span.point(2, 1), Severity.ERROR, "AL999", "test", "on line 2")
+    result = RunResult([found], Workspace(), Settings(), 0.0,
+                       lazy_sources={str(shown): str(shown), "other.yaml": str(tmp_path / "other.yaml")})
+    result.forget_files()
+    assert result.lazy_sources == {str(shown): str(shown)}
+    assert result.line_of(str(shown), 2) == "b: 2"

@@ -66,6 +66,18 @@ class RunResult:
                                                             self.settings.max_file_size)
         return source.line_text(line) if source is not None else ""
 
+    def forget_files(self) -> None:
+        """Drop the records this result holds for every checked file (the targets, the
+        outlines, where to read any line of each file), for a caller that keeps the result
+        but needs no more than its diagnostics: ``line_of`` still answers for the lines
+        they point at. A session that keeps results while it grows (the pytest plugin)
+        would otherwise hold a record per file of the repository."""
+        self.workspace.targets = []
+        self.outlines = []
+        self._sources = None
+        unkept = {d.path for d in self.diagnostics if d.line not in self.kept_lines.get(d.path, ())}
+        self.lazy_sources = {shown: path for shown, path in self.lazy_sources.items() if shown in unkept}
+
 
 def outlines_of(workspace: Workspace) -> list[PackOutline]:
     """The outline of each pack the workspace loaded (before neighbours are added)."""
